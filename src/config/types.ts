@@ -1,0 +1,115 @@
+import type { Engine } from '../engines/capabilities.js';
+
+/** A plugin named explicitly instead of found by a glob. */
+export interface PluginEntry {
+  /** Plugin name: lowercase letters, digits and `-`/`_`, starting with a letter (e.g. `workers`). */
+  name: string;
+  /** The plugin's folder, relative to the project root. Its fragments are `<path>/database/*.prisma`. */
+  path: string;
+  /**
+   * Whether the plugin's models live in each tenant's schema instead of the plugin's own
+   * namespace (see the tenancy issue). Default `false`.
+   */
+  tenantScoped?: boolean;
+}
+
+/** Connection details as separate fields instead of a URL. The password is never printed. */
+export interface ConnectionFields {
+  host?: string;
+  port?: number;
+  database?: string;
+  username?: string;
+  password?: string;
+  /** Use TLS. Default `false`. */
+  ssl?: boolean;
+}
+
+/**
+ * What a user writes in `strata.config.ts` (through `defineConfig`), in the
+ * `Strata.Database` block of `appsettings.json`, or through environment variables.
+ * Every key is optional; the defaults make an embedded PGlite project work with no setup.
+ */
+export interface StrataConfig {
+  /** Database engine. Default `'pglite'` (embedded, nothing to install). */
+  engine?: Engine;
+  /** Connection URL (`postgresql://…`, `file:./dev.db`, `mysql://…`, `sqlserver://…`). Default: `DATABASE_URL`. */
+  url?: string;
+  /** Connection details as fields; used when `url` is not set. */
+  connection?: ConnectionFields;
+  /**
+   * Data directory (pglite) or database file (sqlite) for the embedded engines, relative to the
+   * project root. Default `.data/pglite` (pglite) and `.data/sqlite/dev.db` (sqlite).
+   */
+  dataPath?: string;
+  /** The app's own schema fragment(s): files or globs. Default `database/schema/*.prisma`. */
+  schema?: string | string[];
+  /**
+   * Plugins: globs of plugin folders (each with `database/*.prisma`), or explicit entries.
+   * Default `['plugins/*']`.
+   */
+  plugins?: Array<string | PluginEntry>;
+  /** Folder of the generated client, zod schemas and the ready `db` module. Default `database/generated`. */
+  output?: string;
+  /** Folder of the migration history. Default `database/migrations`. */
+  migrations?: string;
+  /** The app's seed script. Default `database/seed.ts` when it exists. */
+  seed?: string;
+  /**
+   * Namespace (Postgres/SQL Server schema) of the app's own models. Default `public`
+   * (`dbo` on SQL Server). Ignored on engines without schemas.
+   */
+  appNamespace?: string;
+}
+
+/** A plugin after discovery. */
+export interface ResolvedPlugin {
+  /** Plugin name. */
+  name: string;
+  /** Absolute path of the plugin folder. */
+  dir: string;
+  /** Absolute paths of the plugin's `.prisma` fragments, sorted. */
+  fragments: string[];
+  /** See {@link PluginEntry.tenantScoped}. */
+  tenantScoped: boolean;
+}
+
+/** Where the effective value of the config came from, for `strata doctor` and errors. */
+export interface ConfigSource {
+  /** Absolute path of `strata.config.*`, if one was loaded. */
+  configFile?: string;
+  /** Absolute paths of the appsettings files that were merged, in order. */
+  appsettings: string[];
+  /** Environment variables that contributed a value. */
+  env: string[];
+}
+
+/** The config after loading, merging, validating and resolving every path. */
+export interface ResolvedConfig {
+  /** Absolute project root (the folder holding the config file). */
+  root: string;
+  engine: Engine;
+  /** Connection URL, if any (server engines, or an explicit sqlite `file:` URL). May contain a password: redact before printing. */
+  url: string | undefined;
+  /** Connection fields, if given instead of a URL. */
+  connection: ConnectionFields | undefined;
+  /** Absolute data directory (pglite) or file (sqlite); undefined for server engines. */
+  dataPath: string | undefined;
+  /** The app's fragment files, absolute and sorted. */
+  schemaFiles: string[];
+  /** The app's fragment patterns as configured, for messages. */
+  schemaPatterns: string[];
+  /** Discovered plugins, sorted by name. */
+  plugins: ResolvedPlugin[];
+  /** Absolute output folder (client at `<output>/client`, zod at `<output>/zod`, `db` module at `<output>/index.ts`). */
+  output: string;
+  /** Absolute folder of the composed multi-file schema (`<output>/schema`). */
+  composedDir: string;
+  /** Absolute migrations folder. */
+  migrations: string;
+  /** Absolute seed script path, if any. */
+  seed: string | undefined;
+  /** Namespace of the app's own models (schema engines only). */
+  appNamespace: string | undefined;
+  /** Where values came from. */
+  source: ConfigSource;
+}

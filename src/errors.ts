@@ -1,0 +1,90 @@
+/**
+ * Every failure Strata reports on purpose is a {@link StrataError}: a stable `code`, a
+ * message that says what is wrong and where, and a `hint` that says what to do next.
+ * The CLI prints `message` and `hint`; `--verbose` adds the cause chain.
+ */
+
+/** Stable error codes. Grouped by the step that raises them. */
+export type StrataErrorCode =
+  // configuration and user input
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_INVALID'
+  | 'CONFIG_LOAD_FAILED'
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_NAME'
+  | 'DIRECTORY_NOT_EMPTY'
+  | 'ALREADY_EXISTS'
+  // composition
+  | 'COMPOSE_FAILED'
+  | 'NO_SCHEMA_FILES'
+  // generation
+  | 'GENERATE_FAILED'
+  // database
+  | 'DATABASE_UNREACHABLE'
+  | 'DATABASE_ERROR'
+  | 'UNSUPPORTED_ENGINE'
+  | 'INTERNAL';
+
+/** Process exit codes used by the CLI (documented in the README). */
+export const ExitCode = {
+  /** Everything went fine. */
+  Ok: 0,
+  /** A check failed: lint violations, status out of sync, drift. */
+  CheckFailed: 1,
+  /** Bad input or configuration. */
+  BadInput: 2,
+  /** The database could not be reached. */
+  Unreachable: 3,
+} as const;
+
+/** One of {@link ExitCode}'s values. */
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Options of a {@link StrataError} beyond its code and message. */
+export interface StrataErrorOptions {
+  /** What the user should do next; ideally the exact command that fixes it. */
+  hint?: string;
+  /** The underlying error, shown only with `--verbose`. */
+  cause?: unknown;
+  /** Exit code for the CLI; defaults from the code (bad input → 2, unreachable → 3, else 1). */
+  exitCode?: ExitCodeValue;
+  /** Structured details (e.g. composition diagnostics) for `--json` output. */
+  details?: unknown;
+}
+
+const BAD_INPUT: ReadonlySet<StrataErrorCode> = new Set([
+  'CONFIG_NOT_FOUND',
+  'CONFIG_INVALID',
+  'CONFIG_LOAD_FAILED',
+  'INVALID_ARGUMENT',
+  'INVALID_NAME',
+  'DIRECTORY_NOT_EMPTY',
+  'ALREADY_EXISTS',
+  'COMPOSE_FAILED',
+  'NO_SCHEMA_FILES',
+  'UNSUPPORTED_ENGINE',
+]);
+
+/** The one error type Strata throws on purpose. */
+export class StrataError extends Error {
+  readonly code: StrataErrorCode;
+  readonly hint: string | undefined;
+  readonly exitCode: ExitCodeValue;
+  readonly details: unknown;
+
+  constructor(code: StrataErrorCode, message: string, options: StrataErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StrataError';
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details;
+    this.exitCode =
+      options.exitCode ??
+      (BAD_INPUT.has(code) ? ExitCode.BadInput : code === 'DATABASE_UNREACHABLE' ? ExitCode.Unreachable : ExitCode.CheckFailed);
+  }
+}
+
+/** Whether `error` is a {@link StrataError} (also across module copies). */
+export function isStrataError(error: unknown): error is StrataError {
+  return error instanceof StrataError || (error instanceof Error && error.name === 'StrataError' && 'code' in error);
+}
