@@ -81,6 +81,18 @@ export interface ConfigSource {
   appsettings: string[];
   /** Environment variables that contributed a value. */
   env: string[];
+  /**
+   * The environment name used to pick `appsettings.<Environment>.json`: `STRATA_ENVIRONMENT`,
+   * else `NODE_ENV`; absent when neither is set.
+   */
+  environment?: string;
+  /**
+   * For every key set by a source, where its effective value came from: a file name
+   * (`strata.config.ts`, `appsettings.Production.json`) or a variable (`DATABASE_URL`,
+   * `DATABASE_URL (.env)`). Keys are config keys; connection fields read `connection.host`.
+   * Keys left at their default are absent. Always filled by `loadConfig`.
+   */
+  origins?: Record<string, string>;
 }
 
 /** The config after loading, merging, validating and resolving every path. */

@@ -1,0 +1,137 @@
+/**
+ * Builds the commander program from the command registry and runs it: parses arguments,
+ * calls the command's `run`, prints through `output.ts`, and returns the exit code.
+ */
+import { resolve } from 'node:path';
+import type { Command as CommanderCommand } from 'commander';
+import { Command, CommanderError } from 'commander';
+import pc from 'picocolors';
+import { configSecrets } from '../config/redact.js';
+import { ExitCode } from '../errors.js';
+import type { CommandDefinition, CommandEntry } from './command.js';
+import { createContext, isCommandGroup } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import type { CliOutput } from './output.js';
+import { printError, printResult, secretsFromEnv } from './output.js';
+import { packageVersion } from './version.js';
+
+/** Options of {@link runCli}; each defaults to the real process. */
+export interface RunCliOptions {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+  /** Working directory when `--cwd` is not given. Default `process.cwd()`. */
+  cwd?: string;
+  /** Whether stdout is a terminal (colours). Default `process.stdout.isTTY`. */
+  isTTY?: boolean;
+  /** Commands to offer. Default the registry {@link COMMANDS}. */
+  commands?: CommandEntry[];
+}
+
+const EPILOGUE = `
+Global options work with every command: --cwd <dir>, --config <file>, --verbose, --json, --no-color.
+
+Exit codes:
+  0  ok
+  1  a check failed (lint, status, drift) or an unexpected error
+  2  bad input or configuration
+  3  the database could not be reached
+
+Run \`strata <command> --help\` for a command's options and examples.`;
+
+function examplesText(def: CommandDefinition): string {
+  return def.examples.length > 0 ? `\nExamples:\n${def.examples.map((e) => `  $ ${e}`).join('\n')}\n` : '';
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
+ *
+ * @example process.exitCode = await runCli(process.argv.slice(2));
+ */
+export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const out: CliOutput = {
+    stdout: options.stdout ?? ((t) => void process.stdout.write(t)),
+    stderr: options.stderr ?? ((t) => void process.stderr.write(t)),
+    color: !argv.includes('--no-color') && !env.NO_COLOR && (Boolean(env.FORCE_COLOR) || (options.isTTY ?? process.stdout.isTTY ?? false)),
+    json: argv.includes('--json'),
+    verbose: argv.includes('--verbose'),
+    secrets: secretsFromEnv(env),
+  };
+  const c = pc.createColors(out.color);
+  let exitCode: number = ExitCode.Ok;
+
+  const program = new Command('strata')
+    .description('Strata: compose plugin Prisma schemas into one schema, one client, one database.')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .option('--cwd <dir>', 'run as if started in <dir>')
+    .option('--config <file>', 'config file to use instead of searching for strata.config.*')
+    .option('--verbose', 'print details and, on errors, the cause chain')
+    .option('--json', 'print machine-readable JSON')
+    .option('--no-color', 'disable colours (also: NO_COLOR=1)')
+    .helpCommand(false)
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EPILOGUE);
+
+  const configure = (cmd: CommanderCommand, fullName: string): CommanderCommand =>
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => out.stdout(s),
+      writeErr: (s) => out.stderr(s),
+      outputError: (s, write) => {
+        write(s.replace(/^error:/, c.red(c.bold('error:'))));
+        write(`${c.cyan('hint:')} run \`${fullName} --help\` for usage.\n`);
+      },
+    });
+  configure(program, 'strata');
+
+  const addCommand = (parent: CommanderCommand, def: CommandDefinition, fullName: string): void => {
+    const cmd = configure(parent.command(def.name).summary(def.summary).description(def.description ?? def.summary), fullName);
+    for (const arg of def.arguments ?? []) cmd.argument(arg.required ? `<${arg.name}>` : `[${arg.name}]`, arg.description);
+    for (const opt of def.options ?? []) cmd.option(opt.flags, opt.description, opt.defaultValue);
+    cmd.addHelpText('after', examplesText(def));
+    cmd.action(async (...params: unknown[]) => {
+      const self = params[params.length - 1] as CommanderCommand;
+      const globals = self.optsWithGlobals<{ cwd?: string; config?: string; verbose?: boolean; json?: boolean }>();
+      const args: Record<string, unknown> = { ...self.opts() };
+      (def.arguments ?? []).forEach((arg, i) => (args[arg.name] = self.processedArgs[i]));
+      const ctx = createContext({
+        cwd: resolve(options.cwd ?? process.cwd(), globals.cwd ?? '.'),
+        configFile: globals.config,
+        verbose: globals.verbose === true,
+        json: globals.json === true,
+        env,
+      });
+      const load = ctx.loadConfig;
+      ctx.loadConfig = async () => {
+        const config = await load();
+        out.secrets.push(...configSecrets(config));
+        return config;
+      };
+      exitCode = printResult(await def.run(args, ctx), out);
+    });
+  };
+
+  for (const entry of options.commands ?? COMMANDS) {
+    if (isCommandGroup(entry)) {
+      const group = configure(program.command(entry.name).summary(entry.summary).description(entry.summary), `strata ${entry.name}`).helpCommand(false);
+      for (const def of entry.commands) addCommand(group, def, `strata ${entry.name} ${def.name}`);
+    } else {
+      addCommand(program, entry, `strata ${entry.name}`);
+    }
+  }
+
+  if (argv.length === 0) {
+    program.outputHelp();
+    return ExitCode.Ok;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
+      return ExitCode.BadInput;
+    }
+    return printError(error, out);
+  }
+}

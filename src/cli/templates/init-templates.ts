@@ -1,0 +1,168 @@
+/**
+ * The files `strata init` writes, as strings, so they ship inside `dist` with no asset copying.
+ */
+import type { Engine } from '../../engines/capabilities.js';
+import { capabilitiesOf } from '../../engines/capabilities.js';
+import { composeYaml, DEV_SERVERS, readmeSection } from './server-templates.js';
+
+/** How a scaffold file is written. */
+export type TemplateMode =
+  /** write the file (replacing it only with `--force`) */
+  | 'write'
+  /** write only when absent; never touched otherwise (`package.json`) */
+  | 'if-absent'
+  /** append the lines that are missing (`.gitignore`) */
+  | 'append-lines'
+  /** append the section unless its heading is already there (`README.md`) */
+  | 'append-section';
+
+/** One file of the scaffold. */
+export interface TemplateFile {
+  /** Path relative to the project folder, with `/`. */
+  path: string;
+  content: string;
+  mode: TemplateMode;
+}
+
+/** Inputs of {@link initTemplates}. */
+export interface InitTemplateOptions {
+  engine: Engine;
+  /** npm package name for a new `package.json`. */
+  packageName: string;
+  /** Version range of `strata` to depend on (e.g. `^0.1.0`). */
+  strataVersion: string;
+}
+
+function configFile(engine: Engine): string {
+  if (engine === 'pglite') {
+    return `import { defineConfig } from 'strata/config';
+
+// Embedded PGlite: data lives in .data/pglite, nothing to install or start.
+// To run the same app on a server later, set engine: 'postgres' here (or STRATA_ENGINE=postgres)
+// and DATABASE_URL=postgresql://…
+export default defineConfig({
+  engine: 'pglite',
+  // App models: database/schema/*.prisma. Each plugin brings plugins/<name>/database/*.prisma.
+  plugins: ['plugins/*'],
+  seed: 'database/seed.ts',
+});
+`;
+  }
+  if (engine === 'sqlite') {
+    return `import { defineConfig } from 'strata/config';
+
+// SQLite: one file, nothing to install or start.
+export default defineConfig({
+  engine: 'sqlite',
+  dataPath: '.data/sqlite/dev.db',
+  // App models: database/schema/*.prisma. Each plugin brings plugins/<name>/database/*.prisma.
+  plugins: ['plugins/*'],
+  seed: 'database/seed.ts',
+});
+`;
+  }
+  return `import { defineConfig } from 'strata/config';
+
+// ${DEV_SERVERS[engine]?.title ?? engine}: start the local server with \`docker compose up -d\` (see README.md).
+// The URL comes from the environment: DATABASE_URL (copy .env.example to .env; the Strata CLI reads .env).
+export default defineConfig({
+  engine: '${engine}',
+  url: process.env.DATABASE_URL,
+  // App models: database/schema/*.prisma. Each plugin brings plugins/<name>/database/*.prisma.
+  plugins: ['plugins/*'],
+  seed: 'database/seed.ts',
+});
+`;
+}
+
+const APP_SCHEMA = `// The app's own models. Plugins bring theirs from plugins/*/database/*.prisma.
+// Strata composes everything into database/generated/schema: do not add a datasource or generator here.
+
+model ExampleRecord {
+  id        String   @id @default(uuid())
+  name      String
+  createdAt DateTime @default(now())
+  updatedAt DateTime @updatedAt
+}
+`;
+
+const EXAMPLE_PLUGIN = `// The example plugin's models. Strata puts them in the plugin's own namespace
+// (schema plugin_example on Postgres and SQL Server, table prefix example_ elsewhere).
+// A plugin may relate to the app's models or to other plugins' models: one database.
+
+model ExampleTask {
+  id        String   @id @default(uuid())
+  title     String
+  done      Boolean  @default(false)
+  createdAt DateTime @default(now())
+  updatedAt DateTime @updatedAt
+
+  @@index([done])
+}
+`;
+
+const SEED = `// Seeds the database: \`strata seed\`. Keep it idempotent, so running it twice changes nothing.
+import { db } from './generated/index.js';
+
+if ((await db.exampleRecord.count()) === 0) {
+  const record = await db.exampleRecord.create({ data: { name: 'Hello from Strata' } });
+  console.log(\`created ExampleRecord \${record.id}\`);
+} else {
+  console.log('ExampleRecord already seeded');
+}
+`;
+
+function envExample(engine: Engine): string {
+  const server = DEV_SERVERS[engine];
+  if (server) {
+    return `# Copy to .env (which git ignores). The Strata CLI reads .env from the project root;
+# real environment variables win over it.
+# The local ${server.title} from compose.yaml:
+DATABASE_URL="${server.url}"
+`;
+  }
+  return `# Copy to .env (which git ignores). The Strata CLI reads .env from the project root.
+# ${engine === 'pglite' ? 'PGlite' : 'SQLite'} needs no URL. To use a server instead, set the engine and its URL:
+# STRATA_ENGINE=postgres
+# DATABASE_URL="postgresql://user:password@localhost:5432/app"
+`;
+}
+
+/** Lines `strata init` makes sure `.gitignore` has. */
+export const GITIGNORE_LINES = ['.data/', 'database/generated/', '.env'] as const;
+
+function packageJson(options: InitTemplateOptions): string {
+  const pkg = {
+    name: options.packageName,
+    version: '0.0.0',
+    private: true,
+    type: 'module',
+    scripts: {
+      generate: 'strata generate',
+      migrate: 'strata migrate',
+      seed: 'strata seed',
+    },
+    dependencies: { strata: options.strataVersion },
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+/** Every file of a new project for `engine`, in the order they are reported. */
+export function initTemplates(options: InitTemplateOptions): TemplateFile[] {
+  const { engine } = options;
+  const files: TemplateFile[] = [
+    { path: 'strata.config.ts', content: configFile(engine), mode: 'write' },
+    { path: 'database/schema/app.prisma', content: APP_SCHEMA, mode: 'write' },
+    { path: 'plugins/example/database/example.prisma', content: EXAMPLE_PLUGIN, mode: 'write' },
+    { path: 'database/seed.ts', content: SEED, mode: 'write' },
+    { path: '.env.example', content: envExample(engine), mode: 'write' },
+    { path: '.gitignore', content: `${GITIGNORE_LINES.join('\n')}\n`, mode: 'append-lines' },
+    { path: 'package.json', content: packageJson(options), mode: 'if-absent' },
+  ];
+  const server = capabilitiesOf(engine).embedded ? undefined : DEV_SERVERS[engine];
+  if (server) {
+    files.push({ path: 'compose.yaml', content: composeYaml(server), mode: 'write' });
+    files.push({ path: 'README.md', content: readmeSection(server), mode: 'append-section' });
+  }
+  return files;
+}

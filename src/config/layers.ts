@@ -1,0 +1,56 @@
+/**
+ * A config source after reading and validating it on its own: the values it sets and, for
+ * each key, the label of where it came from (for messages and `ResolvedConfig.source`).
+ */
+import type { StrataConfig } from './types.js';
+
+/** One source's contribution. */
+export interface ConfigLayer {
+  /** Shown in messages: `strata.config.ts`, `appsettings.Production.json`, `the environment`. */
+  label: string;
+  /** Absolute path of the file, for file sources. */
+  file?: string;
+  /** The values this source sets (only keys it actually sets). */
+  values: StrataConfig;
+  /** For each key set (`engine`, `connection.host`, …), where it came from (`DATABASE_URL`, a file name). */
+  origins: Record<string, string>;
+}
+
+/**
+ * Merges layers in order: a later layer's key replaces an earlier one's; `connection` is
+ * merged field by field; arrays (`plugins`, `schema`) are replaced, not concatenated.
+ */
+export function mergeLayers(layers: readonly ConfigLayer[]): { values: StrataConfig; origins: Record<string, string> } {
+  const values: StrataConfig = {};
+  const origins: Record<string, string> = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer.values) as Array<[keyof StrataConfig, unknown]>) {
+      if (value === undefined) continue;
+      if (key === 'connection') {
+        values.connection = { ...values.connection, ...stripUndefined(value as object) };
+      } else {
+        (values as Record<string, unknown>)[key] = value;
+      }
+    }
+    Object.assign(origins, layer.origins);
+  }
+  return { values, origins };
+}
+
+/** Origins for every key `values` sets, all from `label` (`connection` fields as `connection.<field>`). */
+export function originsOf(values: StrataConfig, label: string): Record<string, string> {
+  const origins: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    if (key === 'connection' && value && typeof value === 'object') {
+      for (const [field, v] of Object.entries(value)) if (v !== undefined) origins[`connection.${field}`] = label;
+    } else {
+      origins[key] = label;
+    }
+  }
+  return origins;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
