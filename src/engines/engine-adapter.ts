@@ -1,0 +1,97 @@
+/**
+ * The contract every `src/engines/<engine>/<engine>-adapter.ts` implements: resolved
+ * connection details in, a Prisma driver adapter factory out. Core code loads an engine's
+ * module with {@link loadEngineAdapter}, so an unused engine's driver is never imported.
+ */
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { ConnectionFields } from '../config/types.js';
+import { StrataError } from '../errors.js';
+import type { Engine } from './capabilities.js';
+
+/** Where an engine connects: the connection part of a `ResolvedConfig`. */
+export interface EngineConnection {
+  /** The engine to connect with. */
+  engine: Engine;
+  /** Connection URL (server engines, or a `file:` URL for sqlite). May hold a password: never print it. */
+  url?: string | undefined;
+  /** Connection fields, used when `url` is not set. */
+  connection?: ConnectionFields | undefined;
+  /** Absolute data directory (pglite) or database file (sqlite). Wins over `url` for those engines. */
+  dataPath?: string | undefined;
+}
+
+/** A driver adapter factory plus ownership of what Strata opened to build it. */
+export interface EngineAdapter {
+  /** Pass to `new PrismaClient({ adapter })`. */
+  factory: SqlDriverAdapterFactory;
+  /**
+   * Release what Strata opened for this adapter and Prisma does not close on `$disconnect()`
+   * (the PGlite instance). Safe to call more than once.
+   */
+  close(): Promise<void>;
+}
+
+/** What each engine's adapter module exports. */
+export interface EngineAdapterModule {
+  /** Build the adapter for `connection`. Opens nothing until Prisma's first query where the driver allows. */
+  createAdapter(connection: EngineConnection): Promise<EngineAdapter> | EngineAdapter;
+}
+
+const MODULES: Record<Engine, () => Promise<EngineAdapterModule>> = {
+  pglite: () => import('./pglite/pglite-adapter.js'),
+  postgres: () => import('./postgres/postgres-adapter.js'),
+  sqlite: () => import('./sqlite/sqlite-adapter.js'),
+  mysql: () => import('./mysql/mysql-adapter.js'),
+  mssql: () => import('./mssql/mssql-adapter.js'),
+};
+
+/**
+ * Load `engine`'s adapter module (and with it, only that engine's driver).
+ *
+ * @throws StrataError `UNSUPPORTED_ENGINE` for an unknown engine; `DATABASE_ERROR` when the
+ *   driver package cannot be loaded (not installed, or a native build failed).
+ */
+export async function loadEngineAdapter(engine: Engine): Promise<EngineAdapterModule> {
+  const load = Object.hasOwn(MODULES, engine) ? MODULES[engine] : undefined;
+  if (load === undefined) {
+    throw new StrataError('UNSUPPORTED_ENGINE', `Unknown engine "${String(engine)}".`, {
+      hint: `Set engine to one of: ${Object.keys(MODULES).join(', ')}.`,
+    });
+  }
+  try {
+    return await load();
+  } catch (error) {
+    throw new StrataError('DATABASE_ERROR', `The driver for engine "${engine}" could not be loaded.`, {
+      hint: 'Install the driver packages of this engine (see the README, "Engines"), then try again.',
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Build the driver adapter for `connection`, loading only that engine's driver.
+ *
+ * @example
+ * const { factory, close } = await createEngineAdapter({ engine: 'pglite', dataPath: '/app/.data/pglite' });
+ * const db = new PrismaClient({ adapter: factory });
+ */
+export async function createEngineAdapter(connection: EngineConnection): Promise<EngineAdapter> {
+  const module = await loadEngineAdapter(connection.engine);
+  return module.createAdapter(connection);
+}
+
+/**
+ * The connection URL of a server engine, or a `CONFIG_INVALID` error that says how to set one.
+ * Engines that accept connection fields check those first.
+ */
+export function requireUrl(connection: EngineConnection, example: string): string {
+  if (connection.url !== undefined && connection.url !== '') return connection.url;
+  throw new StrataError('CONFIG_INVALID', `No connection URL for engine "${connection.engine}".`, {
+    hint: `Set DATABASE_URL (e.g. ${example}), or \`url\`/\`connection\` in strata.config.ts.`,
+  });
+}
+
+/** Whether any connection field is set (then it is used instead of a missing URL). */
+export function hasConnectionFields(fields: ConnectionFields | undefined): fields is ConnectionFields {
+  return fields !== undefined && Object.values(fields).some((v) => v !== undefined);
+}

@@ -1,0 +1,67 @@
+/**
+ * PGlite (embedded PostgreSQL compiled to Wasm) through `pglite-prisma-adapter`. The data
+ * directory is created if missing and opened on Prisma's first query, not on import: the
+ * first open of a new directory runs initdb (~5 s).
+ */
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { StrataError } from '../../errors.js';
+import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+
+/** A PGlite factory that opens its database on first use, plus the handle to close it. */
+export interface PgliteAdapter extends EngineAdapter {
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  /** The PGlite instance, opened (and its directory created) on first call. */
+  open(): Promise<PGlite>;
+}
+
+/**
+ * The adapter for a PGlite data directory (`connection.dataPath`, absolute; Strata's default
+ * is `<root>/.data/pglite`). Strata owns the PGlite instance: `close()` closes it.
+ *
+ * @example
+ * const { factory, close } = createAdapter({ engine: 'pglite', dataPath: '/app/.data/pglite' });
+ */
+export function createAdapter(connection: EngineConnection): PgliteAdapter {
+  const dataPath = connection.dataPath;
+  if (dataPath === undefined || dataPath === '') {
+    throw new StrataError('CONFIG_INVALID', 'Engine "pglite" needs a data directory and none is set.', {
+      hint: 'Set `dataPath` in strata.config.ts (default `.data/pglite`) or STRATA_DATA_PATH.',
+    });
+  }
+  let opening: Promise<PGlite> | undefined;
+  let inner: PrismaPGlite | undefined;
+  const open = (): Promise<PGlite> => {
+    opening ??= mkdir(dataPath, { recursive: true })
+      .then(() => PGlite.create(dataPath))
+      .catch((error: unknown) => {
+        opening = undefined;
+        throw new StrataError('DATABASE_UNREACHABLE', `PGlite could not open its data directory ${dataPath}.`, {
+          hint: 'Check that the folder is writable and not opened by another process (stop other dev servers), then retry.',
+          cause: error,
+        });
+      });
+    return opening;
+  };
+  const adapter = async (): Promise<PrismaPGlite> => (inner ??= new PrismaPGlite(await open()));
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    provider: 'postgres',
+    adapterName: 'pglite',
+    connect: async (): Promise<SqlDriverAdapter> => (await adapter()).connect(),
+    connectToShadowDb: async (): Promise<SqlDriverAdapter> => (await adapter()).connectToShadowDb(),
+  };
+  return {
+    factory,
+    open,
+    async close() {
+      const pending = opening;
+      opening = undefined;
+      inner = undefined;
+      if (pending === undefined) return;
+      const db = await pending.catch(() => undefined);
+      if (db !== undefined && !db.closed) await db.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The Prisma client, generated in-process by Prisma's own `prisma-client` generator
+ * (`@prisma/client-generator-ts`) from `GeneratorOptions` built the way Prisma's CLI builds
+ * them (`getGenerators` in `@prisma/internals`): generator config from `get_config` with its
+ * `output` resolved, the DMMF, the datasources, the merged datamodel. Unlike `prisma generate`,
+ * nothing here fetches an engine or its checksum: the generator needs no binary.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { GeneratorConfig, GeneratorOptions } from '@prisma/generator-helper';
+import type * as ClientGenerator from '@prisma/client-generator-ts';
+import type { AnalyzedSchema } from './composed-schema.js';
+
+/** The generator's provider name in a schema. */
+export const PRISMA_CLIENT_PROVIDER = 'prisma-client';
+
+/**
+ * Settings Strata fixes for the client, whatever the composed generator block says: Node,
+ * ESM, `.ts` files importing each other with `.js` suffixes (what NodeNext projects need).
+ */
+export const CLIENT_SETTINGS: Readonly<Record<string, string>> = {
+  runtime: 'nodejs',
+  moduleFormat: 'esm',
+  generatedFileExtension: 'ts',
+  importFileExtension: 'js',
+};
+
+const require = createRequire(import.meta.url);
+
+/** The installed client generator's version (part of the generate hash). */
+export function clientGeneratorVersion(): string {
+  // The package's `exports` hide its package.json: read it next to the resolved entry (`dist/index.js`).
+  const file = join(dirname(require.resolve('@prisma/client-generator-ts')), '..', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** The `prisma-client` generator block of `schema`, or `undefined` when it has none. */
+export function clientGeneratorConfig(schema: AnalyzedSchema): GeneratorConfig | undefined {
+  return schema.generators.find((g) => g.provider.value === PRISMA_CLIENT_PROVIDER);
+}
+
+/**
+ * The `GeneratorOptions` for one generator of `schema`, as Prisma's CLI passes them: `output`
+ * absolute and marked custom, the other generators alongside, a fresh DMMF copy.
+ */
+export function generatorOptions(schema: AnalyzedSchema, generator: GeneratorConfig, output: string, others: GeneratorConfig[]): GeneratorOptions {
+  return {
+    generator: { ...generator, output: { value: output, fromEnvVar: null }, isCustomOutput: true },
+    otherGenerators: others,
+    schemaPath: schema.schemaPath,
+    dmmf: JSON.parse(schema.dmmfJson) as GeneratorOptions['dmmf'],
+    datasources: schema.datasources,
+    datamodel: schema.datamodel,
+    version: engineVersion(),
+    binaryPaths: {},
+    allowNoModels: true,
+    typedSql: [],
+  };
+}
+
+/**
+ * Generate the client into `outputDir` (created; must be empty or absent). Returns the
+ * generator config used, with its resolved output, for generators that import the client.
+ */
+export async function generatePrismaClient(schema: AnalyzedSchema, base: GeneratorConfig, outputDir: string): Promise<GeneratorConfig> {
+  const generator: GeneratorConfig = { ...base, config: { ...base.config, ...CLIENT_SETTINGS } };
+  const options = generatorOptions(schema, generator, outputDir, []);
+  // The ESM build of the generator's dependencies has extensionless imports Node refuses; the CJS build loads.
+  const { PrismaClientTsGenerator } = require('@prisma/client-generator-ts') as typeof ClientGenerator;
+  await new PrismaClientTsGenerator().generate(options);
+  return options.generator;
+}
+
+/** The engines' commit hash, from the schema Wasm's version (`7.10.0-4.<hash>`); Prisma 7 ignores it. */
+function engineVersion(): string {
+  const { version } = require('@prisma/prisma-schema-wasm/package.json') as { version: string };
+  return version.split('.').at(-1) ?? version;
+}
