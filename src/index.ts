@@ -19,6 +19,14 @@ export type { Engine, EngineCapabilities, NamespaceStyle } from './engines/capab
 export { createEngineAdapter, loadEngineAdapter } from './engines/engine-adapter.js';
 export type { EngineAdapter, EngineAdapterModule, EngineConnection } from './engines/engine-adapter.js';
 
+// Config (also available alone as `strata/config`)
+export { defineConfig, loadConfig, redactUrl } from './config/index.js';
+export type { ConnectionFields, PluginEntry, ResolvedConfig, ResolvedPlugin, StrataConfig } from './config/index.js';
+
+// Compose
+export { compose, formatDiagnostic, lint } from './compose/index.js';
+export type { ComposedModel, ComposeOptions, ComposeResult, CouplingEdge, Diagnostic, LintReport } from './compose/index.js';
+
 // Generate
 export { generate, generateFromComposed } from './generate/index.js';
 export type { GenerateOptions, GenerateResult } from './generate/index.js';
