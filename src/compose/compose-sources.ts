@@ -143,7 +143,8 @@ function groupFile(
   const add = (text: string, count: number, origin: LineOrigin | undefined): void => {
     if (count === 0) return;
     chunks.push(text);
-    if (origin !== undefined) segments.push({ ...origin, start: next, count });
+    // An explicit literal (not a spread) keeps one object shape: this runs per line run.
+    if (origin !== undefined) segments.push({ file: origin.file, line: origin.line, injected: origin.injected === true, start: next, count });
     next += count;
   };
   fragments.forEach(({ fragment }, n) => {
