@@ -1,10 +1,13 @@
 /**
- * MySQL 8 and MariaDB through `@prisma/adapter-mariadb`, which creates and owns its pool
- * (`$disconnect()` ends it). `mysql://` URLs are accepted as they are.
+ * MySQL 8 and MariaDB through `@prisma/adapter-mariadb`. The one file of this engine that
+ * imports the driver; options are parsed in `mysql-options.ts`.
  */
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import mariadb from 'mariadb';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
-import { hasConnectionFields, requireUrl } from '../engine-adapter.js';
+import type { ResolvedMysqlOptions } from './mysql-options.js';
+import { mysqlOptionsFromConnection, resolveMysqlOptions } from './mysql-options.js';
 
 type PoolSettings = ConstructorParameters<typeof PrismaMariaDb>[0];
 
@@ -16,21 +19,35 @@ type PoolSettings = ConstructorParameters<typeof PrismaMariaDb>[0];
  * const { factory } = createAdapter({ engine: 'mysql', url: 'mysql://root@localhost:3306/app' });
  */
 export function createAdapter(connection: EngineConnection): EngineAdapter {
-  return { factory: new PrismaMariaDb(poolSettings(connection)), close: () => Promise.resolve() };
+  return { factory: createMysqlDriverFactory(resolveMysqlOptions(mysqlOptionsFromConnection(connection))), close: () => Promise.resolve() };
 }
 
-/** The pool settings (or URL) for `connection`. */
+/** The `mariadb` pool settings for `connection` (URL pool parameters mapped, see `resolveMysqlOptions`). */
 export function poolSettings(connection: EngineConnection): PoolSettings {
-  const fields = connection.connection;
-  if ((connection.url === undefined || connection.url === '') && hasConnectionFields(fields)) {
-    return {
-      host: fields.host,
-      port: fields.port ?? 3306,
-      database: fields.database,
-      user: fields.username,
-      password: fields.password,
-      ...(fields.ssl ? { ssl: true } : {}),
-    };
-  }
-  return requireUrl(connection, 'mysql://root@localhost:3306/app');
+  return resolveMysqlOptions(mysqlOptionsFromConnection(connection)).poolConfig;
+}
+
+/**
+ * The `@prisma/adapter-mariadb` factory for resolved options. Over the user's pool when given
+ * (ended only if `disposeExternalPool`); otherwise each `connect()` creates its own pool and,
+ * unlike the bare adapter, ends it again when the first query fails (server down), so a failed
+ * connection leaves no pool retrying in the background.
+ */
+export function createMysqlDriverFactory(resolved: ResolvedMysqlOptions): SqlDriverAdapterFactory {
+  const database = resolved.poolConfig.database;
+  if (resolved.pool !== undefined) return new PrismaMariaDb(resolved.pool, { disposeExternalPool: resolved.disposeExternalPool, ...(database ? { database } : {}) });
+  const template = new PrismaMariaDb(resolved.poolConfig);
+  return {
+    provider: template.provider,
+    adapterName: template.adapterName,
+    async connect(): Promise<SqlDriverAdapter> {
+      const pool = mariadb.createPool({ prepareCacheLength: 0, ...resolved.poolConfig });
+      try {
+        return await new PrismaMariaDb(pool, { disposeExternalPool: true, ...(database ? { database } : {}) }).connect();
+      } catch (error) {
+        await pool.end().catch(() => undefined);
+        throw error;
+      }
+    },
+  };
 }

@@ -19,7 +19,8 @@ export interface PgliteAdapter extends EngineAdapter {
 
 /**
  * The adapter for a PGlite data directory (`connection.dataPath`, absolute; Strata's default
- * is `<root>/.data/pglite`). Strata owns the PGlite instance: `close()` closes it.
+ * is `<root>/.data/pglite`), or `memory://` for an in-memory database. Strata owns the PGlite
+ * instance: `close()` closes it.
  *
  * @example
  * const { factory, close } = createAdapter({ engine: 'pglite', dataPath: '/app/.data/pglite' });
@@ -34,7 +35,8 @@ export function createAdapter(connection: EngineConnection): PgliteAdapter {
   let opening: Promise<PGlite> | undefined;
   let inner: PrismaPGlite | undefined;
   const open = (): Promise<PGlite> => {
-    opening ??= mkdir(dataPath, { recursive: true })
+    const ready = dataPath.startsWith('memory://') ? Promise.resolve(undefined) : mkdir(dataPath, { recursive: true });
+    opening ??= ready
       .then(() => PGlite.create(dataPath))
       .catch((error: unknown) => {
         opening = undefined;
@@ -62,6 +64,21 @@ export function createAdapter(connection: EngineConnection): PgliteAdapter {
       if (pending === undefined) return;
       const db = await pending.catch(() => undefined);
       if (db !== undefined && !db.closed) await db.close();
+    },
+  };
+}
+
+/**
+ * The adapter over a PGlite instance the caller opened. `close()` closes it only when
+ * `dispose` is `true` (default `false`: never close what you did not open).
+ */
+export function createExternalAdapter(db: PGlite, dispose = false): PgliteAdapter {
+  const inner = new PrismaPGlite(db);
+  return {
+    factory: inner,
+    open: () => Promise.resolve(db),
+    async close() {
+      if (dispose && !db.closed) await db.close();
     },
   };
 }

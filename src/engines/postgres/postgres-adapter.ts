@@ -1,11 +1,14 @@
 /**
  * PostgreSQL through `@prisma/adapter-pg`, which creates and owns its `pg.Pool`
- * (`$disconnect()` ends it).
+ * (`$disconnect()` ends it) unless it was given the user's pool. The one file of this engine
+ * that imports the driver; options are parsed in `postgres-options.ts`.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PoolConfig } from 'pg';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
-import { hasConnectionFields, requireUrl } from '../engine-adapter.js';
+import type { ResolvedPostgresOptions } from './postgres-options.js';
+import { postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';
 
 /**
  * The adapter for `connection.url` (`postgresql://user:pass@host:5432/db?schema=…`), or for
@@ -15,21 +18,17 @@ import { hasConnectionFields, requireUrl } from '../engine-adapter.js';
  * const { factory } = createAdapter({ engine: 'postgres', url: process.env.DATABASE_URL });
  */
 export function createAdapter(connection: EngineConnection): EngineAdapter {
-  return { factory: new PrismaPg(poolConfig(connection)), close: () => Promise.resolve() };
+  return { factory: createPostgresDriverFactory(resolvePostgresOptions(postgresOptionsFromConnection(connection))), close: () => Promise.resolve() };
 }
 
-/** The `pg.Pool` settings for `connection`. */
+/** The `pg.Pool` settings for `connection` (URL pool parameters mapped, see `resolvePostgresOptions`). */
 export function poolConfig(connection: EngineConnection): PoolConfig {
-  const fields = connection.connection;
-  if ((connection.url === undefined || connection.url === '') && hasConnectionFields(fields)) {
-    return {
-      host: fields.host,
-      port: fields.port ?? 5432,
-      database: fields.database,
-      user: fields.username,
-      password: fields.password,
-      ssl: fields.ssl ?? false,
-    };
-  }
-  return { connectionString: requireUrl(connection, 'postgresql://postgres@localhost:5432/app') };
+  return resolvePostgresOptions(postgresOptionsFromConnection(connection)).poolConfig;
+}
+
+/** The `@prisma/adapter-pg` factory for resolved options: over the user's pool when given (ended only if `disposeExternalPool`). */
+export function createPostgresDriverFactory(resolved: ResolvedPostgresOptions): SqlMigrationAwareDriverAdapterFactory {
+  const options = resolved.schema === undefined ? {} : { schema: resolved.schema };
+  if (resolved.pool !== undefined) return new PrismaPg(resolved.pool, { ...options, disposeExternalPool: resolved.disposeExternalPool });
+  return new PrismaPg(resolved.poolConfig, options);
 }

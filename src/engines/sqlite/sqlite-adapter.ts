@@ -1,12 +1,15 @@
 /**
- * SQLite through `@prisma/adapter-better-sqlite3`. The database file's folder is created if
- * missing; the adapter opens the file on Prisma's first query and closes it on `$disconnect()`.
+ * SQLite through `@prisma/adapter-better-sqlite3`, with `PRAGMA foreign_keys = ON` on every
+ * connection it opens (SQLite leaves foreign keys off by default). The database file's folder
+ * is created if missing; the adapter opens the file on Prisma's first query and closes it on
+ * `$disconnect()`. The one file of this engine that imports the driver.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { StrataError } from '../../errors.js';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import { resolveSqliteOptions, sqliteOptionsFromConnection } from './sqlite-options.js';
 
 /**
  * The adapter for the database file `connection.dataPath` (absolute; Strata's default is
@@ -16,12 +19,28 @@ import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
  * const { factory } = createAdapter({ engine: 'sqlite', dataPath: '/app/.data/sqlite/dev.db' });
  */
 export function createAdapter(connection: EngineConnection): EngineAdapter {
-  const file = connection.dataPath ?? connection.url?.replace(/^file:/, '');
-  if (file === undefined || file === '') {
-    throw new StrataError('CONFIG_INVALID', 'Engine "sqlite" needs a database file and none is set.', {
-      hint: 'Set `dataPath` in strata.config.ts (default `.data/sqlite/dev.db`) or DATABASE_URL=file:./dev.db.',
-    });
-  }
+  const resolved = resolveSqliteOptions(sqliteOptionsFromConnection(connection));
+  const file = resolved.file();
+  return { factory: createSqliteDriverFactory(file, resolved.timeout), close: () => Promise.resolve() };
+}
+
+/**
+ * The `@prisma/adapter-better-sqlite3` factory for `file`, turning foreign keys on for every
+ * connection (including the shadow database). Creates the file's folder.
+ *
+ * @param timeout busy timeout in milliseconds. Default: better-sqlite3's.
+ */
+export function createSqliteDriverFactory(file: string, timeout?: number): SqlMigrationAwareDriverAdapterFactory {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  return { factory: new PrismaBetterSqlite3({ url: file }), close: () => Promise.resolve() };
+  const inner = new PrismaBetterSqlite3(timeout === undefined ? { url: file } : { url: file, timeout });
+  const withForeignKeys = async (adapter: SqlDriverAdapter): Promise<SqlDriverAdapter> => {
+    await adapter.executeScript('PRAGMA foreign_keys = ON');
+    return adapter;
+  };
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => withForeignKeys(await inner.connect()),
+    connectToShadowDb: async () => withForeignKeys(await inner.connectToShadowDb()),
+  };
 }

@@ -1,0 +1,8 @@
+/**
+ * `strata/adapters/pglite`: embedded PostgreSQL (PGlite, Wasm) through `pglite-prisma-adapter`.
+ *
+ * @module
+ */
+export { createPgliteAdapter } from './pglite-database-adapter.js';
+export type { PgliteConnectionOptions } from './pglite-options.js';
+export type { DatabaseAdapter, DatabaseStatus } from '../../runtime/database-adapter.js';
