@@ -1,0 +1,35 @@
+/**
+ * The migration lock for PGlite: a lock file, `<data dir>.strata-migrate.lock`, beside the data
+ * directory (see `src/migrate/lock-file.ts`), plus the in-process mutex every engine gets.
+ *
+ * A PGlite data directory is opened by one process at a time, so the contenders are usually
+ * tasks of one process (the mutex) and, at most, a second process started by mistake (the file).
+ * The file sits beside the directory, not inside it, so the directory stays a pure Postgres data
+ * directory (initdb of a new one is not disturbed by a foreign file). Driver-free: PGlite is not
+ * imported.
+ */
+import { resolve } from 'node:path';
+import { StrataError } from '../../errors.js';
+import { createFileLock } from '../../migrate/lock-file.js';
+import type { EngineLock } from '../../migrate/lock.js';
+import type { EngineConnection } from '../engine-adapter.js';
+
+/** Suffix of the lock file, appended to the data directory's path. */
+export const PGLITE_LOCK_SUFFIX = '.strata-migrate.lock';
+
+/**
+ * The lock for the data directory `connection.dataPath`.
+ *
+ * @example
+ * const lock = openLock({ engine: 'pglite', dataPath: '/app/.data/pglite' });
+ */
+export function openLock(connection: EngineConnection): EngineLock {
+  const dataPath = connection.dataPath;
+  if (dataPath === undefined || dataPath === '') {
+    throw new StrataError('CONFIG_INVALID', 'Engine "pglite" needs a data directory to lock migrations, and none is set.', {
+      hint: 'Set `dataPath` in strata.config.ts (default `.data/pglite`) or STRATA_DATA_PATH.',
+    });
+  }
+  const dir = resolve(dataPath).replace(/[\\/]+$/, '');
+  return createFileLock({ path: dir + PGLITE_LOCK_SUFFIX, key: `pglite:${dir}`, description: `lock file ${dir}${PGLITE_LOCK_SUFFIX}` });
+}
