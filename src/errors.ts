@@ -23,6 +23,17 @@ export type StrataErrorCode =
   | 'DATABASE_UNREACHABLE'
   | 'DATABASE_ERROR'
   | 'UNSUPPORTED_ENGINE'
+  // migration lock and startup migration
+  | 'MIGRATION_LOCK_TIMEOUT'
+  | 'SCHEMA_VERSION_AHEAD'
+  // migrations (migrate, deploy, status, resolve, push, reset, seed)
+  | 'MIGRATION_FAILED'
+  | 'MIGRATION_EDITED'
+  | 'MIGRATION_NOT_FOUND'
+  | 'DRIFT'
+  | 'DATA_LOSS'
+  | 'OPERATION_REFUSED'
+  | 'SEED_FAILED'
   | 'INTERNAL';
 
 /** Process exit codes used by the CLI (documented in the README). */
@@ -63,6 +74,8 @@ const BAD_INPUT: ReadonlySet<StrataErrorCode> = new Set([
   'COMPOSE_FAILED',
   'NO_SCHEMA_FILES',
   'UNSUPPORTED_ENGINE',
+  'MIGRATION_NOT_FOUND',
+  'OPERATION_REFUSED',
 ]);
 
 /** The one error type Strata throws on purpose. */

@@ -32,5 +32,16 @@ export { generate, generateFromComposed } from './generate/index.js';
 export type { GenerateOptions, GenerateResult } from './generate/index.js';
 
 // Runtime
-export { closeDatabases, createDatabase } from './runtime/index.js';
+export { closeDatabases, createDatabase, isDatabaseAdapter, testConnection } from './runtime/index.js';
 export type { CreateDatabaseOptions, DatabaseClient, PrismaClientClass, PrismaLogLevel, StrataClientOptions } from './runtime/index.js';
+export type {
+  DatabaseAdapter,
+  DatabaseConnectionOptions,
+  DatabaseProvider,
+  DatabaseStatus,
+  RawDatabaseClient,
+  TestConnectionOptions,
+  TestConnectionResult,
+  TestConnectionTarget,
+} from './runtime/index.js';
+// Adapters: `strata/adapters/<engine>` (postgres, pglite, sqlite, mysql, mssql).

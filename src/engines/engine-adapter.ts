@@ -3,10 +3,11 @@
  * connection details in, a Prisma driver adapter factory out. Core code loads an engine's
  * module with {@link loadEngineAdapter}, so an unused engine's driver is never imported.
  */
-import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ConnectionFields } from '../config/types.js';
 import { StrataError } from '../errors.js';
 import type { Engine } from './capabilities.js';
+import { capabilitiesOf } from './capabilities.js';
 
 /** Where an engine connects: the connection part of a `ResolvedConfig`. */
 export interface EngineConnection {
@@ -94,4 +95,70 @@ export function requireUrl(connection: EngineConnection, example: string): strin
 /** Whether any connection field is set (then it is used instead of a missing URL). */
 export function hasConnectionFields(fields: ConnectionFields | undefined): fields is ConnectionFields {
   return fields !== undefined && Object.values(fields).some((v) => v !== undefined);
+}
+
+/**
+ * What the schema engine migrates through: a migration-aware factory with the fixes the Wasm
+ * schema engine needs (see `src/migrate/NOTES.md`, "Adapter fixes"), built by each engine's
+ * `<engine>-migrate.ts`.
+ */
+export interface MigrateAdapter {
+  /** Main database connections (and, unless {@link MigrateAdapter.shadow} is set, the shadow database). */
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  /** Opens a scratch (shadow) database for history replays; disposing its adapter removes it. Default: `factory.connectToShadowDb`. */
+  shadow?: { connect(): Promise<SqlDriverAdapter> };
+  /** Whether the database is on this machine (embedded, or a server on localhost / a Unix socket). `reset` asks for `--force` otherwise. */
+  isLocal: boolean;
+  /** Where the database is, for messages (no credentials). */
+  description: string;
+  /**
+   * Drop everything, for engines whose schema engine `reset` does nothing through an adapter
+   * (SQLite: the file is deleted). Default: the schema engine's `reset`. Call after `close()`.
+   */
+  recreate?(): Promise<void>;
+  /** Release what building the adapter opened (the PGlite instance, pools). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** What each `src/engines/<engine>/<engine>-migrate.ts` exports. */
+export interface MigrateAdapterModule {
+  /** Build the migrate adapter for `connection` (a `ResolvedConfig` fits). */
+  createMigrateAdapterFactory(connection: EngineConnection): Promise<MigrateAdapter> | MigrateAdapter;
+}
+
+const MIGRATE_MODULES: Partial<Record<Engine, () => Promise<MigrateAdapterModule>>> = {
+  pglite: () => import('./pglite/pglite-migrate.js'),
+  postgres: () => import('./postgres/postgres-migrate.js'),
+  sqlite: () => import('./sqlite/sqlite-migrate.js'),
+};
+
+/**
+ * Build the migrate adapter of `connection.engine`, loading only that engine's driver. Engines
+ * whose {@link capabilitiesOf} `wasmSchemaEngine` is false have no module here: callers check
+ * the capability first (see `src/migrate/native-engine.ts`).
+ *
+ * @throws StrataError `UNSUPPORTED_ENGINE` for an engine without a Wasm schema engine;
+ *   `DATABASE_ERROR` when the driver cannot be loaded.
+ * @example
+ * const adapter = await createMigrateAdapter(config);
+ * try { … openSchemaEngine({ adapterFactory: adapter.factory, shadowAdapterFactory: adapter.shadow }) … }
+ * finally { await adapter.close(); }
+ */
+export async function createMigrateAdapter(connection: EngineConnection): Promise<MigrateAdapter> {
+  const load = capabilitiesOf(connection.engine).wasmSchemaEngine ? MIGRATE_MODULES[connection.engine] : undefined;
+  if (load === undefined) {
+    throw new StrataError('UNSUPPORTED_ENGINE', `Engine "${connection.engine}" cannot be migrated through the Wasm schema engine.`, {
+      hint: 'The Wasm schema engine covers postgres, pglite and sqlite.',
+    });
+  }
+  let module: MigrateAdapterModule;
+  try {
+    module = await load();
+  } catch (error) {
+    throw new StrataError('DATABASE_ERROR', `The driver for engine "${connection.engine}" could not be loaded.`, {
+      hint: 'Install the driver packages of this engine (see the README, "Engines"), then try again.',
+      cause: error,
+    });
+  }
+  return module.createMigrateAdapterFactory(connection);
 }

@@ -5,7 +5,8 @@
  * database, and from or to `'database'` the live one.
  */
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { DiffTarget } from '@prisma/schema-engine-wasm';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import type { DiffTarget, MigrationList } from '@prisma/schema-engine-wasm';
 import { StrataError } from '../errors.js';
 import { readMigrationsList } from './migrations-dir.js';
 import { offlineAdapterFactory } from './offline-adapter.js';
@@ -22,7 +23,9 @@ export type DiffSource =
   /** a composed schema */
   | { schemaFiles: readonly SchemaFile[] }
   /** the state a migrations folder produces, replayed into the shadow database */
-  | { migrationsDir: string };
+  | { migrationsDir: string }
+  /** the state a migration list produces (e.g. only the applied migrations), replayed into the shadow database */
+  | { migrationsList: MigrationList };
 
 /** Where a diff ends. */
 export type DiffDestination = 'database' | { schemaFiles: readonly SchemaFile[] };
@@ -40,6 +43,15 @@ export interface DiffScriptOptions {
    * default: an offline adapter, which serves schema-to-schema diffs only.
    */
   adapterFactory?: SqlMigrationAwareDriverAdapterFactory;
+  /** Opens the shadow database instead of `adapterFactory.connectToShadowDb`. Default: the factory's own. */
+  shadowAdapterFactory?: { connect(): Promise<SqlDriverAdapter> };
+  /**
+   * Schema files that name the datasource (and its `schemas`) for `'database'` and migrations
+   * targets when neither side is a schema. Default: the side that is a schema, else a bare datasource.
+   */
+  datasourceFiles?: readonly SchemaFile[];
+  /** `true`: executable SQL; `false`: the engine's human-readable summary. Default `true`. */
+  script?: boolean;
   /** Offline adapter settings (ignored when `adapterFactory` is given). Default `defaultSchema: 'public'`. */
   offline?: OfflineAdapterOptions;
 }
@@ -55,7 +67,7 @@ export const EMPTY_MIGRATION_SCRIPT = '-- This is an empty migration.\n';
  */
 export async function diffScript(options: DiffScriptOptions): Promise<string> {
   const { from, to, provider } = options;
-  const needsDatabase = from === 'database' || to === 'database' || (typeof from === 'object' && 'migrationsDir' in from);
+  const needsDatabase = from === 'database' || to === 'database' || (typeof from === 'object' && ('migrationsDir' in from || 'migrationsList' in from));
   if (needsDatabase && !options.adapterFactory) {
     throw new StrataError('INVALID_ARGUMENT', 'A diff from or to the database or a migrations folder needs a database connection.', {
       hint: 'Pass adapterFactory (the engine opens a shadow database for a migrations folder).',
@@ -71,14 +83,15 @@ export async function diffScript(options: DiffScriptOptions): Promise<string> {
   // Files that name the datasource (and its `schemas`), for `'database'` targets.
   const anySchemaFiles = [from, to].find((t): t is { schemaFiles: readonly SchemaFile[] } => typeof t === 'object' && 'schemaFiles' in t)
     ?.schemaFiles;
-  const datasourceFiles = anySchemaFiles ?? [['datasource.prisma', `datasource db {\n  provider = "${provider}"\n}\n`] as const];
+  const datasourceFiles = anySchemaFiles ?? options.datasourceFiles ?? [['datasource.prisma', `datasource db {\n  provider = "${provider}"\n}\n`] as const];
 
-  const engine = await openSchemaEngine({ adapterFactory, schemaFiles: datasourceFiles });
+  const shadow = options.shadowAdapterFactory;
+  const engine = await openSchemaEngine({ adapterFactory, schemaFiles: datasourceFiles, ...(shadow ? { shadowAdapterFactory: shadow } : {}) });
   try {
     const result = await engine.diff({
       from: await toTarget(from, provider, datasourceFiles),
       to: await toTarget(to, provider, datasourceFiles),
-      script: true,
+      script: options.script ?? true,
     });
     return result.stdout ?? '';
   } finally {
@@ -97,5 +110,6 @@ async function toTarget(source: DiffSource, provider: WasmProvider, datasourceFi
     }
     return { tag: 'schemaDatamodel', ...toSchemasContainer(source.schemaFiles) };
   }
+  if ('migrationsList' in source) return { tag: 'migrations', ...source.migrationsList };
   return { tag: 'migrations', ...(await readMigrationsList(source.migrationsDir, { assumeProvider: provider })) };
 }

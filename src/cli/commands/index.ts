@@ -4,10 +4,18 @@
  */
 import type { CommandEntry } from '../command.js';
 import { composeCommand } from './compose.js';
+import { deployCommand } from './deploy.js';
+import { diffCommand } from './diff.js';
 import { generateCommand } from './generate.js';
 import { initCommand } from './init.js';
 import { lintCommand } from './lint.js';
+import { migrateCommand } from './migrate.js';
 import { pluginAddCommand } from './plugin-add.js';
+import { pushCommand } from './push.js';
+import { resetCommand } from './reset.js';
+import { resolveCommand } from './resolve.js';
+import { seedCommand } from './seed.js';
+import { statusCommand } from './status.js';
 
 /** The registry, in the order `strata --help` lists it. */
 export const COMMANDS: CommandEntry[] = [
@@ -15,5 +23,13 @@ export const COMMANDS: CommandEntry[] = [
   composeCommand,
   lintCommand,
   generateCommand,
+  migrateCommand,
+  deployCommand,
+  statusCommand,
+  resolveCommand,
+  diffCommand,
+  pushCommand,
+  resetCommand,
+  seedCommand,
   { name: 'plugin', summary: 'Manage plugins: `plugin add <name>` scaffolds one', commands: [pluginAddCommand] },
 ];

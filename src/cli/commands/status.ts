@@ -1,0 +1,47 @@
+/**
+ * `strata status [--json]`: migration status and drift.
+ */
+import { ExitCode } from '../../errors.js';
+import { failureReason } from '../../migrate/apply.js';
+import { status } from '../../migrate/status.js';
+import type { StatusResult } from '../../migrate/status.js';
+import type { CommandDefinition, CommandResult } from '../command.js';
+
+/** The human lines of a status. */
+export function statusLines(s: StatusResult): string[] {
+  if (!s.reachable) return [`Database unreachable (${s.engine}): ${s.error ?? 'unknown error'}`];
+  const lines = [`Database: ${s.engine}`, `Migrations: ${s.total} in the folder, ${s.applied.length} applied`];
+  for (const name of s.pending) lines.push(`  pending  ${name}`);
+  for (const f of s.failed) lines.push(`  FAILED   ${f.name}${failureReason(f.logs) ? `: ${failureReason(f.logs)}` : ''}`);
+  for (const name of s.edited) lines.push(`  EDITED   ${name} (changed after it was applied)`);
+  for (const name of s.missingFromFolder) lines.push(`  MISSING  ${name} (applied, but not in the migrations folder)`);
+  if (s.drift.detected) lines.push('Drift: the database differs from its migration history:', ...s.drift.summary.map((l) => `  ${l}`));
+  if (s.inSync) lines.push('In sync: every migration is applied and the database matches its history.');
+  else {
+    const next: string[] = [];
+    if (s.failed[0]) next.push(`fix it, then \`strata resolve --rolled-back ${s.failed[0].name}\` and \`strata deploy\``);
+    if (s.pending.length > 0 && s.failed.length === 0) next.push('`strata deploy` applies the pending migrations');
+    if (s.edited.length > 0) next.push('restore the edited migration and put the change in a new one');
+    if (s.drift.detected) next.push('put the manual change in a migration (`strata migrate`), or `strata reset` a development database');
+    lines.push(`Not in sync${next.length ? `: ${next.join('; ')}` : ''}.`);
+  }
+  return lines;
+}
+
+/** `strata status`. */
+export const statusCommand: CommandDefinition = {
+  name: 'status',
+  summary: 'Show applied, pending, failed and edited migrations, and drift',
+  description: [
+    'Connects to the database and compares the migrations folder with _prisma_migrations: applied, pending, failed and edited (checksum mismatch) migrations. Then replays the applied migrations into a scratch database and compares it with the live one: tables and columns that differ are drift.',
+    'Exit codes: 0 in sync, 1 not in sync (pending, failed, edited, drift), 2 bad config, 3 database unreachable.',
+  ].join('\n\n'),
+  options: [{ flags: '--no-drift', description: 'skip the drift check (no scratch database)' }],
+  examples: ['strata status          # human summary', 'strata status --json   # for CI', 'strata status --no-drift'],
+  async run(args, ctx): Promise<CommandResult> {
+    const config = await ctx.loadConfig();
+    const result = await status(config, { drift: args.drift !== false });
+    const exitCode = !result.reachable ? ExitCode.Unreachable : result.inSync ? ExitCode.Ok : ExitCode.CheckFailed;
+    return { lines: statusLines(result), data: result, exitCode };
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * The adapter the Wasm schema engine migrates PGlite through: Strata's PGlite adapter with the
+ * fix of `src/migrate/NOTES.md` ("Adapter fixes" 4): `executeScript` awaits `exec()` (the
+ * published adapter does not, so a failing migration would be recorded as applied and its error
+ * would escape as an unhandled rejection). The shadow database is a fresh in-memory PGlite per
+ * replay, closed when the engine disposes it.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
+import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
+import { createAdapter } from './pglite-adapter.js';
+
+type WithOnError = SqlDriverAdapter & { onError(error: unknown): never };
+
+const execWith = (open: () => Promise<PGlite>) => async (adapter: SqlDriverAdapter, script: string) => {
+  const db = await open();
+  await db.exec(script).catch((error: unknown) => (adapter as WithOnError).onError(error));
+};
+
+/**
+ * The migrate adapter for the data directory `connection.dataPath`. The directory is opened on
+ * first use (a new one runs initdb, ~5 s); `close()` closes it.
+ *
+ * @example
+ * const adapter = createMigrateAdapterFactory({ engine: 'pglite', dataPath: '/app/.data/pglite' });
+ */
+export function createMigrateAdapterFactory(connection: EngineConnection): MigrateAdapter {
+  const inner = createAdapter(connection);
+  const shadow = {
+    async connect(): Promise<SqlDriverAdapter> {
+      const db = await PGlite.create();
+      const adapter = await withAdapterOverrides(new PrismaPGlite(db), { executeScript: execWith(() => Promise.resolve(db)) }).connect();
+      const dispose = adapter.dispose.bind(adapter);
+      adapter.dispose = async () => {
+        await dispose();
+        if (!db.closed) await db.close();
+      };
+      return adapter;
+    },
+  };
+  const factory = withAdapterOverrides(inner.factory, { executeScript: execWith(() => inner.open()), connectToShadowDb: () => shadow.connect() });
+  return { factory, shadow, isLocal: true, description: connection.dataPath ?? 'pglite', close: () => inner.close() };
+}

@@ -1,0 +1,92 @@
+/**
+ * `migrateDev` (`strata migrate`): compose, compute the next migration from the history to the
+ * composed schema (the history is replayed into a shadow database, as `prisma migrate dev`
+ * does), stop on destructive steps unless accepted, write it in Prisma Migrate's layout, and
+ * apply it (with anything else pending) unless `createOnly`.
+ */
+import type { ResolvedConfig } from '../config/types.js';
+import { StrataError } from '../errors.js';
+import { applyPending, assertHistoryHealthy } from './apply.js';
+import { evaluateDataLoss } from './data-loss.js';
+import type { DataLossWarning } from './data-loss.js';
+import { diffScript, EMPTY_MIGRATION_SCRIPT } from './diff.js';
+import { readHistory } from './history.js';
+import { withMigrationLock } from './lock.js';
+import { composedSchemaFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
+import { readMigrationsList } from './migrations-dir.js';
+import { assertWasmSchemaEngine } from './native-engine.js';
+import { writeMigration } from './write-migration.js';
+
+/** Options of {@link migrateDev}. */
+export interface MigrateDevOptions {
+  /** The migration's name (`add email`); sanitised like Prisma's (`add_email`). Required. */
+  name: string;
+  /** Write the migration but do not apply it (to edit it first). Default `false`. */
+  createOnly?: boolean;
+  /** Write (and apply) a migration with destructive steps. Default `false`: such a migration is refused and nothing is written. */
+  acceptDataLoss?: boolean;
+}
+
+/** What {@link migrateDev} did. */
+export interface MigrateDevResult {
+  /** The migration written, or `null` when the schema matched the history. */
+  created: { name: string; file: string; script: string } | null;
+  /** Migrations applied by this call (the new one and any other pending), in order. */
+  applied: string[];
+  /** Destructive steps of the new migration (accepted, since it was written). */
+  dataLoss: DataLossWarning[];
+  /** Whether `migration_lock.toml` was (re)written. */
+  lockfileWritten: boolean;
+}
+
+/**
+ * Create the next migration from the composed schema and apply it.
+ *
+ * @throws StrataError `DATA_LOSS` listing each destructive step (nothing written);
+ *   `MIGRATION_FAILED` / `MIGRATION_EDITED` when the history must be resolved first;
+ *   `COMPOSE_FAILED`; `UNSUPPORTED_ENGINE` (mysql, mssql).
+ * @example
+ * const { created } = await migrateDev(config, { name: 'add email' });
+ * console.log(created ? `created ${created.name}` : 'no changes');
+ */
+export async function migrateDev(config: ResolvedConfig, options: MigrateDevOptions): Promise<MigrateDevResult> {
+  assertWasmSchemaEngine(config, 'migrate');
+  const schemaFiles = await composedSchemaFiles(config);
+  const provider = providerOf(config);
+  return withMigrationLock(config, () =>
+    withMigrateAdapter(config, 'migrate', async (adapter) => {
+      const list = await readMigrationsList(config.migrations, { assumeProvider: provider });
+      assertHistoryHealthy(config, await readHistory(adapter.factory, list));
+      const script = await diffScript({
+        from: { migrationsList: list },
+        to: { schemaFiles },
+        provider,
+        adapterFactory: adapter.factory,
+        ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}),
+      });
+      if (script === EMPTY_MIGRATION_SCRIPT || script.trim() === '') {
+        const { applied } = options.createOnly ? { applied: [] } : await applyPending(config, adapter, list);
+        return { created: null, applied, dataLoss: [], lockfileWritten: false };
+      }
+      const dataLoss = await evaluateDataLoss(script, adapter.factory);
+      if (dataLoss.length > 0 && options.acceptDataLoss !== true) throw dataLossError(options.name, dataLoss);
+      const written = await writeMigration({ migrationsDir: config.migrations, name: options.name, script, provider });
+      const created = { name: written.name, file: written.file, script };
+      if (options.createOnly) return { created, applied: [], dataLoss, lockfileWritten: written.lockfileWritten };
+      const next = await readMigrationsList(config.migrations, { assumeProvider: provider });
+      const { applied } = await applyPending(config, adapter, next);
+      return { created, applied, dataLoss, lockfileWritten: written.lockfileWritten };
+    }),
+  );
+}
+
+function dataLossError(name: string, warnings: readonly DataLossWarning[]): StrataError {
+  return new StrataError(
+    'DATA_LOSS',
+    `The migration would lose data, so nothing was written:\n${warnings.map((w) => `  - ${w.message}`).join('\n')}`,
+    {
+      hint: `Review the steps above; to create and apply it anyway run \`strata migrate --name ${/^[\w-]+$/.test(name) ? name : JSON.stringify(name)} --accept-data-loss\` (or --create-only --accept-data-loss to edit it first).`,
+      details: { warnings },
+    },
+  );
+}

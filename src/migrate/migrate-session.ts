@@ -1,0 +1,73 @@
+/**
+ * What every migrate command shares: the engine's migrate adapter (opened once per command,
+ * closed after), the composed schema as `[path, content]` pairs, and a schema engine session
+ * over the adapter with its shadow database.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { compose } from '../compose/index.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { capabilitiesOf } from '../engines/capabilities.js';
+import type { MigrateAdapter } from '../engines/engine-adapter.js';
+import { createMigrateAdapter } from '../engines/engine-adapter.js';
+import { assertWasmSchemaEngine } from './native-engine.js';
+import { openSchemaEngine } from './schema-engine.js';
+import type { SchemaEngineSession, SchemaFile, WasmProvider } from './schema-engine.js';
+
+/** The Wasm provider of `config.engine` (call {@link assertWasmSchemaEngine} first). */
+export function providerOf(config: Pick<ResolvedConfig, 'engine'>): WasmProvider {
+  return capabilitiesOf(config.engine).prismaProvider as WasmProvider;
+}
+
+/**
+ * Run `fn` with the engine's migrate adapter; close it afterwards.
+ *
+ * @param command the CLI command, for the unsupported-engine message.
+ * @throws StrataError `UNSUPPORTED_ENGINE` (mysql, mssql) before anything is opened.
+ */
+export async function withMigrateAdapter<T>(config: ResolvedConfig, command: string, fn: (adapter: MigrateAdapter) => Promise<T>): Promise<T> {
+  assertWasmSchemaEngine(config, command);
+  const adapter = await createMigrateAdapter(config);
+  try {
+    return await fn(adapter);
+  } finally {
+    await adapter.close();
+  }
+}
+
+/** Open a schema engine over `adapter` (with its shadow database). Dispose it when done. */
+export function openEngine(adapter: MigrateAdapter, schemaFiles?: readonly SchemaFile[]): Promise<SchemaEngineSession> {
+  return openSchemaEngine({ adapterFactory: adapter.factory, ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}), ...(schemaFiles ? { schemaFiles } : {}) });
+}
+
+/** Run `fn` on a fresh engine session; dispose it afterwards (on SQLite an engine holds an exclusive lock until then). */
+export async function withEngine<T>(adapter: MigrateAdapter, schemaFiles: readonly SchemaFile[] | undefined, fn: (engine: SchemaEngineSession) => Promise<T>): Promise<T> {
+  const engine = await openEngine(adapter, schemaFiles);
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/**
+ * Compose the project (a no-op when unchanged) and read the composed files as `[path, content]`,
+ * paths relative to the composed folder.
+ */
+export async function composedSchemaFiles(config: ResolvedConfig): Promise<SchemaFile[]> {
+  const result = await compose(config);
+  return Promise.all(
+    result.files.map(async (file): Promise<SchemaFile> => [relative(result.dir, file).split(sep).join('/'), await readFile(file, 'utf8')]),
+  );
+}
+
+/**
+ * The composed schema as it is on disk, without composing (commands that only read the database
+ * use it for the datasource's namespaces). `undefined` when nothing was composed yet.
+ */
+export async function existingComposedFiles(config: ResolvedConfig): Promise<SchemaFile[] | undefined> {
+  const names = await readdir(config.composedDir, { recursive: true }).catch(() => [] as string[]);
+  const prisma = names.filter((n) => n.endsWith('.prisma')).sort();
+  if (prisma.length === 0) return undefined;
+  return Promise.all(prisma.map(async (n): Promise<SchemaFile> => [n.split(sep).join('/'), await readFile(join(config.composedDir, n), 'utf8')]));
+}

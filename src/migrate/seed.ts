@@ -1,0 +1,88 @@
+/**
+ * `seed` (`strata seed`): the app's seed script (`config.seed`), then each plugin's
+ * `database/seed.ts`, in plugin order. Each runs in its own Node process (cwd = the project root)
+ * with jiti's loader, so a seed can be TypeScript and import `./generated/index.js` (a `.ts`
+ * file) the way the app does. A seed that exits non-zero stops the run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ResolvedConfig } from '../config/types.js';
+import { StrataError } from '../errors.js';
+
+/** One seed script that ran. */
+export interface SeedRun {
+  /** `app`, or the plugin's name. */
+  owner: string;
+  /** Absolute path of the script. */
+  file: string;
+  /** Its stdout and stderr, interleaved as received. */
+  output: string;
+  durationMs: number;
+}
+
+/** Options of {@link seed}. */
+export interface SeedOptions {
+  /** Environment of the seed processes. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Receives each seed's output as it arrives (the CLI streams it). Default: collected only. */
+  onOutput?: (text: string) => void;
+}
+
+/** What {@link seed} ran, in order (empty when the project has no seed). */
+export interface SeedResult {
+  ran: SeedRun[];
+}
+
+/** The seed scripts of a project, in the order they run: the app's, then each plugin's. */
+export function seedFiles(config: Pick<ResolvedConfig, 'seed' | 'plugins'>): Array<{ owner: string; file: string }> {
+  const files: Array<{ owner: string; file: string }> = [];
+  if (config.seed !== undefined && existsSync(config.seed)) files.push({ owner: 'app', file: config.seed });
+  for (const plugin of config.plugins) {
+    const file = join(plugin.dir, 'database', 'seed.ts');
+    if (existsSync(file)) files.push({ owner: plugin.name, file });
+  }
+  return files;
+}
+
+/**
+ * Run the project's seeds.
+ *
+ * @throws StrataError `SEED_FAILED` naming the seed file whose process failed (later seeds do not run).
+ * @example
+ * const { ran } = await seed(config);
+ */
+export async function seed(config: ResolvedConfig, options: SeedOptions = {}): Promise<SeedResult> {
+  const ran: SeedRun[] = [];
+  const loader = import.meta.resolve('jiti/register');
+  for (const { owner, file } of seedFiles(config)) {
+    const started = Date.now();
+    const { code, output } = await runSeed(loader, file, config.root, options);
+    const shown = relative(config.root, file) || file;
+    if (code !== 0) {
+      const tail = output.trim().split('\n').slice(-8).join('\n');
+      throw new StrataError('SEED_FAILED', `The seed ${shown} (${owner}) failed with exit code ${code}${tail ? `:\n${tail}` : '.'}`, {
+        hint: `Fix ${shown} and run \`strata seed\` again (seeds should be idempotent).`,
+        details: { owner, file, exitCode: code, output },
+      });
+    }
+    ran.push({ owner, file, output, durationMs: Date.now() - started });
+  }
+  return { ran };
+}
+
+function runSeed(loader: string, file: string, cwd: string, options: SeedOptions): Promise<{ code: number; output: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', loader, file], { cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const take = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      options.onOutput?.(text);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { nativeSchemaEngineBinary, unsupportedEngineError } from '../../../src/migrate/native-engine.js';
+import { cli } from '../cli/helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'strata-native-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe('engines without the Wasm schema engine (mysql, mssql)', () => {
+  test('the error says what covers which engine and how to get the native engine', () => {
+    const error = unsupportedEngineError({ engine: 'mysql', root }, 'deploy', {});
+    assert.equal(error.code, 'UNSUPPORTED_ENGINE');
+    assert.equal(error.exitCode, 2);
+    assert.match(error.message, /`strata deploy` cannot migrate engine "mysql"/);
+    assert.match(error.message, /Wasm schema engine covers postgres, pglite and sqlite/);
+    assert.match(error.message, /native schema engine .* is not installed/);
+    assert.match(error.hint ?? '', /binaries\.prisma\.sh/);
+    assert.match(error.hint ?? '', /PRISMA_SCHEMA_ENGINE_BINARY=/);
+    assert.match(error.hint ?? '', /npx prisma migrate deploy/);
+  });
+
+  test('a binary named by PRISMA_SCHEMA_ENGINE_BINARY is found and named in the message', () => {
+    const binary = join(root, 'schema-engine');
+    writeFileSync(binary, '');
+    assert.equal(nativeSchemaEngineBinary(root, { PRISMA_SCHEMA_ENGINE_BINARY: binary }), binary);
+    assert.equal(nativeSchemaEngineBinary(root, { PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'missing') }), undefined);
+    const error = unsupportedEngineError({ engine: 'mssql', root }, 'migrate', { PRISMA_SCHEMA_ENGINE_BINARY: binary });
+    assert.match(error.message, new RegExp(`installed \\(${binary.replace(/[/\\]/g, '.')}\\)`));
+    assert.match(error.hint ?? '', /npx prisma migrate dev/);
+  });
+
+  test('`strata deploy` on mysql exits 2 with the message and a hint, never a stack trace or the password', async () => {
+    writeFileSync(join(root, 'appsettings.json'), JSON.stringify({ Strata: { Database: { Engine: 'mysql', Url: 'mysql://app:s3cretpw@127.0.0.1:3306/app' } } }));
+    for (const command of ['deploy', 'status', 'migrate --name x', 'reset']) {
+      const { code, stdout, stderr } = await cli([...command.split(' '), '--cwd', root]);
+      assert.equal(code, 2, command);
+      assert.match(stderr, /^error: `strata \w+` cannot migrate engine "mysql"/, command);
+      assert.match(stderr, /\nhint: /);
+      assert.doesNotMatch(stderr + stdout, /\n\s+at |s3cretpw/);
+    }
+  });
+});
