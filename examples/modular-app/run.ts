@@ -41,14 +41,14 @@ console.log(`  ${generated.changed ? 'generated' : 'up to date'}: ${relative(her
 step('migrate: create the migration from the history to the composed schema');
 t = performance.now();
 const created = await migrateDev(config, { name: 'init', createOnly: true });
-console.log(`  ${created.migration ? `created ${relative(here, created.migration.dir)}` : 'no schema change: nothing to create'}, ${ms(t)}`);
+console.log(`  ${created.created ? `created ${relative(here, created.created.file)}` : 'no schema change: nothing to create'}, ${ms(t)}`);
 
 step('deploy: apply pending migrations to the fresh database');
 t = performance.now();
 const deployed = await deploy(config);
 console.log(`  applied ${deployed.applied.length} migration(s): ${deployed.applied.join(', ') || '(none pending)'}, ${ms(t)}`);
 const state = await status(config);
-console.log(`  status: ${state.inSync ? 'in sync' : 'NOT in sync'}`);
+console.log(`  status: ${state.applied.length}/${state.total} applied, ${state.inSync ? 'in sync' : 'NOT in sync'}`);
 
 step('seed: the app seed (database/seed.ts)');
 t = performance.now();

@@ -48,24 +48,32 @@ export function createAdapter(connection: EngineConnection): PgliteAdapter {
     return opening;
   };
   const adapter = async (): Promise<PrismaPGlite> => (inner ??= new PrismaPGlite(await open()));
+  const close = async (): Promise<void> => {
+    const pending = opening;
+    opening = undefined;
+    inner = undefined;
+    if (pending === undefined) return;
+    const db = await pending.catch(() => undefined);
+    if (db !== undefined && !db.closed) await db.close();
+  };
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: 'postgres',
     adapterName: 'pglite',
-    connect: async (): Promise<SqlDriverAdapter> => (await adapter()).connect(),
+    // An open PGlite keeps Node's event loop alive: since Strata opened it, `$disconnect()`
+    // (which disposes the driver adapter) closes it, so a script ends when its work is done.
+    // The next query opens it again.
+    connect: async (): Promise<SqlDriverAdapter> => {
+      const driver = await (await adapter()).connect();
+      const dispose = driver.dispose.bind(driver);
+      driver.dispose = async () => {
+        await dispose();
+        await close();
+      };
+      return driver;
+    },
     connectToShadowDb: async (): Promise<SqlDriverAdapter> => (await adapter()).connectToShadowDb(),
   };
-  return {
-    factory,
-    open,
-    async close() {
-      const pending = opening;
-      opening = undefined;
-      inner = undefined;
-      if (pending === undefined) return;
-      const db = await pending.catch(() => undefined);
-      if (db !== undefined && !db.closed) await db.close();
-    },
-  };
+  return { factory, open, close };
 }
 
 /**
