@@ -75,6 +75,9 @@ async function workspace(plugins: number, engine: Engine): Promise<{ config: Res
       migrations: join(root, 'database/migrations'),
       seed: undefined,
       appNamespace: undefined,
+      replicas: [],
+      readYourWritesMs: 2000,
+      tenancy: undefined,
       source: { appsettings: [], env: [] },
     },
   };

@@ -78,7 +78,7 @@ function configFor(root: string, url: string): ResolvedConfig {
   return {
     root, engine: 'postgres', url, connection: undefined, dataPath: undefined, schemaFiles: [], schemaPatterns: [], plugins: [],
     output: join(root, 'generated'), composedDir: join(root, 'generated/schema'), migrations: join(root, 'migrations'),
-    seed: undefined, appNamespace: undefined, source: { appsettings: [], env: [] },
+    seed: undefined, appNamespace: undefined, replicas: [], readYourWritesMs: 2000, tenancy: undefined, source: { appsettings: [], env: [] },
   };
 }
 

@@ -11,7 +11,7 @@ import { capabilitiesOf, ENGINES } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
 import { discoverPlugins } from './plugins.js';
 import { redactUrl } from './redact.js';
-import type { ConfigSource, ResolvedConfig, StrataConfig } from './types.js';
+import type { ConfigSource, ResolvedConfig, ResolvedPlugin, ResolvedTenancy, StrataConfig } from './types.js';
 
 /** Defaults for every key, relative to the project root. */
 export const DEFAULTS = {
@@ -22,6 +22,8 @@ export const DEFAULTS = {
   output: 'database/generated',
   migrations: 'database/migrations',
   seed: 'database/seed.ts',
+  readYourWritesMs: 2000,
+  tenancy: { strategy: 'schema', schemaPrefix: 'tenant_', maxClients: 500 },
 } as const;
 
 const ADO_NET = /(?:^|;)\s*(?:server|data source|address|addr|network address)\s*=/i;
@@ -125,6 +127,31 @@ export async function resolveConfig(
     migrations: resolve(root, values.migrations ?? DEFAULTS.migrations),
     seed: values.seed !== undefined ? resolve(root, values.seed) : existsSync(defaultSeed) ? defaultSeed : undefined,
     appNamespace: caps.namespaceStyle === 'schema' ? (values.appNamespace ?? caps.defaultAppSchema) : undefined,
+    replicas: values.replicas ?? [],
+    readYourWritesMs: values.readYourWritesMs ?? DEFAULTS.readYourWritesMs,
+    tenancy: resolveTenancy(values, plugins, origins),
     source,
+  };
+}
+
+function resolveTenancy(values: StrataConfig, plugins: readonly ResolvedPlugin[], origins: Record<string, string>): ResolvedTenancy | undefined {
+  const tenancy = values.tenancy;
+  const flagged = plugins.filter((p) => p.tenantScoped).map((p) => p.name);
+  if (tenancy === undefined && flagged.length === 0) return undefined;
+  const names = [...new Set([...(tenancy?.plugins ?? []), ...flagged])].sort();
+  const known = new Set(plugins.map((p) => p.name));
+  const missing = names.find((n) => !known.has(n));
+  if (missing !== undefined) {
+    throw new StrataError(
+      'CONFIG_INVALID',
+      `Invalid config in ${origins.tenancy ?? 'strata.config'}: "tenancy.plugins" names plugin "${missing}", which is not among the discovered plugins (${[...known].join(', ') || 'none'}).`,
+      { hint: 'Name a plugin folder that exists, or add it to "plugins".' },
+    );
+  }
+  return {
+    strategy: 'schema',
+    schemaPrefix: tenancy?.schemaPrefix ?? DEFAULTS.tenancy.schemaPrefix,
+    plugins: names,
+    maxClients: tenancy?.maxClients ?? DEFAULTS.tenancy.maxClients,
   };
 }

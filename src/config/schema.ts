@@ -36,6 +36,16 @@ export const strataConfigSchema = z.strictObject({
   migrations: nonEmpty.optional(),
   seed: nonEmpty.optional(),
   appNamespace: identifier.optional(),
+  replicas: z.array(nonEmpty).optional(),
+  readYourWritesMs: z.number().int().min(0, { error: 'a whole number of milliseconds, 0 or more' }).optional(),
+  tenancy: z
+    .strictObject({
+      strategy: z.literal('schema').optional(),
+      schemaPrefix: z.string().regex(/^[a-z][a-z0-9_]{0,14}$/, { error: 'a prefix of lowercase letters, digits and "_", starting with a letter (at most 15)' }).optional(),
+      plugins: z.array(pluginName).optional(),
+      maxClients: z.number().int().min(1, { error: 'a whole number, 1 or more' }).optional(),
+    })
+    .optional(),
 });
 
 const looseBool = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False']).transform((v) => v.toLowerCase() === 'true')]);

@@ -59,6 +59,39 @@ export interface StrataConfig {
    * (`dbo` on SQL Server). Ignored on engines without schemas.
    */
   appNamespace?: string;
+  /**
+   * Read replica URLs (server engines). Reads go to a replica, writes and transactions to the
+   * primary. Default none.
+   */
+  replicas?: string[];
+  /**
+   * After a write, reads in the same async context go to the primary for this many
+   * milliseconds (read-your-writes). Default `2000`. Only used with `replicas`.
+   */
+  readYourWritesMs?: number;
+  /** Schema-per-tenant isolation (postgres and pglite). Default: off. */
+  tenancy?: TenancyConfig;
+}
+
+/** `tenancy` in the config: schema-per-tenant isolation. */
+export interface TenancyConfig {
+  /** The only strategy: one PostgreSQL schema per tenant. Default `'schema'`. */
+  strategy?: 'schema';
+  /** Prefix of tenant schema names (`tenant_acme`). Default `'tenant_'`. */
+  schemaPrefix?: string;
+  /** Names of the tenant-scoped plugins, whose models live in each tenant's schema. Default `[]`. */
+  plugins?: string[];
+  /** How many tenant clients `db.tenant(id)` keeps cached (LRU). Default `500`. */
+  maxClients?: number;
+}
+
+/** {@link TenancyConfig} with defaults applied. */
+export interface ResolvedTenancy {
+  strategy: 'schema';
+  schemaPrefix: string;
+  /** Tenant-scoped plugin names, sorted. */
+  plugins: string[];
+  maxClients: number;
 }
 
 /** A plugin after discovery. */
@@ -122,6 +155,12 @@ export interface ResolvedConfig {
   seed: string | undefined;
   /** Namespace of the app's own models (schema engines only). */
   appNamespace: string | undefined;
+  /** Read replica URLs; empty when none. May contain passwords: redact before printing. */
+  replicas: string[];
+  /** See {@link StrataConfig.readYourWritesMs}. */
+  readYourWritesMs: number;
+  /** Tenancy settings, when `tenancy` is configured. */
+  tenancy: ResolvedTenancy | undefined;
   /** Where values came from. */
   source: ConfigSource;
 }

@@ -61,6 +61,9 @@ export async function configFor(root: string, options: ConfigOptions = {}): Prom
     migrations: join(root, 'database', 'migrations'),
     seed: undefined,
     appNamespace: options.appNamespace,
+    replicas: [],
+    readYourWritesMs: 2000,
+    tenancy: undefined,
     source: { appsettings: [], env: [] },
   };
 }

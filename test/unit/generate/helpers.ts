@@ -102,6 +102,9 @@ export async function generateProject(files: Record<string, string> = POSTGRES_S
     migrations: join(root, 'database', 'migrations'),
     seed: undefined,
     appNamespace: undefined,
+    replicas: [],
+    readYourWritesMs: 2000,
+    tenancy: undefined,
     source: { appsettings: [], env: [] },
   };
   return { root, config, cleanup: () => rm(root, { recursive: true, force: true }) };

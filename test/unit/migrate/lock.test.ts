@@ -29,6 +29,9 @@ function embeddedConfig(dir: string, engine: 'sqlite' | 'pglite' | 'mssql' = 'sq
     migrations: join(dir, 'migrations'),
     seed: undefined,
     appNamespace: undefined,
+    replicas: [],
+    readYourWritesMs: 2000,
+    tenancy: undefined,
     source: { appsettings: [], env: [] },
   };
 }

@@ -39,6 +39,9 @@ function config(root: string, overrides: Partial<ResolvedConfig> = {}): Resolved
     migrations: join(root, 'database', 'migrations'),
     seed: undefined,
     appNamespace: undefined,
+    replicas: [],
+    readYourWritesMs: 2000,
+    tenancy: undefined,
     source: { appsettings: [], env: [] },
     ...overrides,
   };
