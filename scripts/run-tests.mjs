@@ -1,10 +1,11 @@
-// Runs every *.test.ts below the given folders with Node's own test runner (through tsx),
+// Runs every *.test.ts below the given folders (or the given files) with Node's own test runner (through tsx),
 // so the closing summary is Node's and CI can read it. Node 20 has no --test globbing.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function collect(dir) {
+  if (!statSync(dir).isDirectory()) return [dir];
   const out = [];
   for (const entry of readdirSync(dir).sort()) {
     const path = join(dir, entry);

@@ -1,0 +1,189 @@
+/**
+ * `withRetry()`: run a database operation again when it fails for a transient reason (a
+ * serialization failure, a deadlock, a connection that dropped while the server restarted),
+ * with capped exponential backoff, jitter and a total time budget. Everything else fails at once.
+ */
+import { redactSecrets } from '../config/redact.js';
+import type { TransientReason } from './transient-errors.js';
+import { classifyError } from './transient-errors.js';
+
+export { classifyError, isTransientError } from './transient-errors.js';
+export type { ClassifyErrorOptions, TransientReason } from './transient-errors.js';
+
+/** What {@link RetryOptions.onRetry} receives before each wait. */
+export interface RetryEvent {
+  /** The attempt that just failed, from 1. The next one is `attempt + 1`. */
+  attempt: number;
+  /** How long `withRetry` waits before the next attempt, in milliseconds. */
+  delayMs: number;
+  /** The error the attempt failed with, untouched. */
+  error: unknown;
+  /** Why it is retried; `undefined` when a custom `retryIf` accepted an error the classifier does not know. */
+  reason: TransientReason | undefined;
+}
+
+/** Where the retry log line goes: anything with a `warn(message)` method, such as `console` or a pino logger. */
+export interface RetryLogger {
+  warn(message: string): void;
+}
+
+/** How a backoff delay is randomised. */
+export type RetryJitter =
+  /** Uniform in `[0, delay]` ("full jitter"): spreads competing clients the most. */
+  | 'full'
+  /** Uniform in `[delay / 2, delay]`. */
+  | 'equal'
+  /** Exactly `delay`. */
+  | 'none';
+
+/** Options of {@link withRetry}. */
+export interface RetryOptions {
+  /** How many times to retry after the first attempt (so at most `retries + 1` attempts). Default `3`. */
+  retries?: number;
+  /** The delay before the first retry, before jitter, in milliseconds. Default `50`. */
+  minDelayMs?: number;
+  /** The cap on any one delay, before jitter, in milliseconds. Default `2000`. */
+  maxDelayMs?: number;
+  /**
+   * The total time budget in milliseconds, counted from the first attempt: no retry is started
+   * whose delay would end past it. Default `10000`.
+   */
+  budgetMs?: number;
+  /** The growth factor between consecutive delays. Default `2`. */
+  factor?: number;
+  /** How each delay is randomised. Default `'full'`. */
+  jitter?: RetryJitter;
+  /**
+   * Decides whether a failed attempt is retried, replacing the default rule (retry exactly when
+   * `reason` is defined, see `classifyError`). Still bounded by `retries`, `budgetMs` and `signal`.
+   * Default: the built-in transient classification.
+   *
+   * @example retryIf: (error, { reason }) => reason !== undefined || isMyQueueBusy(error)
+   */
+  retryIf?: (error: unknown, context: { attempt: number; reason: TransientReason | undefined }) => boolean;
+  /** Retry Prisma's P2024 (pool timeout) too. Default `false`. */
+  retryOnPoolTimeout?: boolean;
+  /** Called before each wait, e.g. to count retries in metrics. Default: none. */
+  onRetry?: (event: RetryEvent) => void;
+  /**
+   * Receives one line per retry (what failed, why, the attempt and the delay), with passwords in
+   * URLs and the given `secrets` masked. `false` silences it. Default `console`.
+   */
+  logger?: RetryLogger | false;
+  /** Names the operation in the log line. Default `'database operation'`. */
+  label?: string;
+  /** Known secrets (passwords, tokens) to mask in the log line besides URL passwords. Default `[]`. */
+  secrets?: readonly string[];
+  /** Stops retrying: an abort rejects with `signal.reason`, also during a wait. Default: none. */
+  signal?: AbortSignal;
+  /** Waits `ms` milliseconds; replaceable in tests. Default: a timer that honours `signal`. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock for `budgetMs`, in milliseconds; replaceable in tests. Default `Date.now`. */
+  now?: () => number;
+  /** A number in `[0, 1)` for jitter; replaceable in tests. Default `Math.random`. */
+  random?: () => number;
+}
+
+/** Defaults of {@link RetryOptions}, exported for documentation and tests. */
+export const RETRY_DEFAULTS = {
+  retries: 3,
+  minDelayMs: 50,
+  maxDelayMs: 2000,
+  budgetMs: 10_000,
+  factor: 2,
+  jitter: 'full',
+} as const satisfies RetryOptions;
+
+/**
+ * Run `fn`, and run it again when it fails with a transient error (see `classifyError`),
+ * waiting a capped, jittered, exponentially growing delay in between. When the retries or the
+ * time budget run out, or the failure is not transient, the last error is rethrown as it is.
+ *
+ * A retried operation runs again from the start, so wrap a whole unit of work: one statement, or
+ * one `$transaction`. A connection lost during `COMMIT` can leave the write applied, so make
+ * retried writes idempotent (`ON CONFLICT DO NOTHING`, `upsert`) where a duplicate would hurt.
+ *
+ * @param fn the operation; receives the attempt number, from 1.
+ * @example
+ * const order = await withRetry(() => db.$transaction(async (tx) => placeOrder(tx, input)), {
+ *   retries: 5,
+ *   label: 'placeOrder',
+ * });
+ */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const retries = options.retries ?? RETRY_DEFAULTS.retries;
+  const budgetMs = options.budgetMs ?? RETRY_DEFAULTS.budgetMs;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? sleepFor;
+  const { signal } = options;
+  const started = now();
+  for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted();
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      const reason = classifyError(error, { poolTimeout: options.retryOnPoolTimeout ?? false });
+      const wanted = options.retryIf ? options.retryIf(error, { attempt, reason }) : reason !== undefined;
+      if (!wanted || attempt > retries) throw error;
+      const delayMs = backoffDelay(attempt, options);
+      if (now() - started + delayMs > budgetMs) throw error;
+      const event: RetryEvent = { attempt, delayMs, error, reason };
+      options.onRetry?.(event);
+      if (options.logger !== false) (options.logger ?? console).warn(retryLine(event, retries, options));
+      await sleep(delayMs, signal);
+    }
+  }
+}
+
+/**
+ * The delay after failed attempt `attempt` (from 1): `minDelayMs × factor^(attempt-1)`, capped at
+ * `maxDelayMs`, then jittered. Whole milliseconds.
+ */
+export function backoffDelay(attempt: number, options: Pick<RetryOptions, 'minDelayMs' | 'maxDelayMs' | 'factor' | 'jitter' | 'random'> = {}): number {
+  const min = options.minDelayMs ?? RETRY_DEFAULTS.minDelayMs;
+  const max = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+  const factor = options.factor ?? RETRY_DEFAULTS.factor;
+  const random = options.random ?? Math.random;
+  const base = Math.min(max, min * factor ** (attempt - 1));
+  switch (options.jitter ?? RETRY_DEFAULTS.jitter) {
+    case 'none':
+      return Math.round(base);
+    case 'equal':
+      return Math.round(base / 2 + random() * (base / 2));
+    case 'full':
+      return Math.round(random() * base);
+  }
+}
+
+function retryLine(event: RetryEvent, retries: number, options: RetryOptions): string {
+  const label = options.label ?? 'database operation';
+  const message = event.error instanceof Error ? event.error.message : String(event.error);
+  const code = errorCode(event.error);
+  const why = `${event.reason ?? 'retryIf'}${code === undefined ? '' : ` (${code})`}`;
+  const line =
+    `strata: retrying ${label} after ${why}, attempt ${event.attempt} of ${retries + 1} failed, ` +
+    `next in ${event.delayMs} ms: ${message.split('\n')[0]}`;
+  return redactSecrets(line, options.secrets ?? []);
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
+}
+
+function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
