@@ -34,6 +34,16 @@ export type StrataErrorCode =
   | 'DATA_LOSS'
   | 'OPERATION_REFUSED'
   | 'SEED_FAILED'
+  // runtime
+  | 'REPLICA_ERROR'
+  // tenancy
+  | 'TENANT_INVALID_ID'
+  | 'TENANT_NOT_FOUND'
+  | 'TENANT_NOT_ACTIVE'
+  | 'TENANT_EXISTS'
+  | 'TENANT_CONTEXT_MISSING'
+  | 'TENANT_PROVISION_FAILED'
+  | 'TENANT_MIGRATION_FAILED'
   | 'INTERNAL';
 
 /** Process exit codes used by the CLI (documented in the README). */
@@ -76,6 +86,9 @@ const BAD_INPUT: ReadonlySet<StrataErrorCode> = new Set([
   'UNSUPPORTED_ENGINE',
   'MIGRATION_NOT_FOUND',
   'OPERATION_REFUSED',
+  'TENANT_INVALID_ID',
+  'TENANT_NOT_FOUND',
+  'TENANT_EXISTS',
 ]);
 
 /** The one error type Strata throws on purpose. */

@@ -1,0 +1,95 @@
+/**
+ * The tenancy contract shared by provisioning, fan-out and routing: the placeholder schema the
+ * tenant-scoped models are composed into, the registry table, and tenant id validation. A tenant
+ * id becomes a SQL identifier, so it is checked here, before any SQL runs, and nowhere else.
+ */
+import { StrataError } from '../errors.js';
+
+/**
+ * The schema tenant-scoped models are composed into (`@@schema("__strata_tenant__")`). No table
+ * is ever created in it: every statement that names it is rewritten to the current tenant's
+ * schema, and one that runs with no tenant fails.
+ */
+export const TENANT_PLACEHOLDER_SCHEMA = '__strata_tenant__';
+
+/** The tenant registry table, in the app's namespace (`public` by default). */
+export const TENANT_REGISTRY_TABLE = '_strata_tenants';
+
+/** The migrations table inside each tenant schema (same columns as Prisma's `_prisma_migrations`). */
+export const TENANT_MIGRATIONS_TABLE = '_prisma_migrations';
+
+/** The folder, inside the migrations folder, of the tenant template history. */
+export const TENANT_HISTORY_DIR = 'tenant';
+
+/** What a tenant id must look like: a lowercase letter, then up to 47 lowercase letters, digits or `_`. */
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
+
+/** Ids that are refused even though they match the pattern (they would shadow real schemas or roles). */
+export const RESERVED_TENANT_IDS: ReadonlySet<string> = new Set([
+  'public',
+  'information_schema',
+  'default',
+  'template',
+  'postgres',
+  'admin',
+  'root',
+  'system',
+  'strata',
+  'shared',
+  'core',
+  'all',
+  'none',
+  'null',
+  'user',
+  'current_user',
+  'session_user',
+]);
+
+/** Lifecycle states in the registry. */
+export type TenantStatus = 'provisioning' | 'active' | 'failed' | 'dropped';
+
+/** One registry row. */
+export interface TenantRecord {
+  /** The tenant id, e.g. `acme`. */
+  id: string;
+  /** Its schema, e.g. `tenant_acme`. */
+  schema: string;
+  status: TenantStatus;
+  /** The last tenant template migration applied to its schema; `null` before the first. */
+  templateLevel: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The error of the last failed provisioning or migration; `null` when none. */
+  lastError: string | null;
+}
+
+/**
+ * Check a tenant id, before any SQL: the pattern, the length and the reserved names.
+ *
+ * @throws StrataError `TENANT_INVALID_ID` (exit code 2) naming what is wrong.
+ * @example assertTenantId('acme'); // ok
+ * @example assertTenantId('a;drop schema public'); // throws TENANT_INVALID_ID
+ */
+export function assertTenantId(id: unknown): asserts id is string {
+  const hint = 'A tenant id is a lowercase letter followed by up to 47 lowercase letters, digits or "_", e.g. "acme" or "acme_eu".';
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new StrataError('TENANT_INVALID_ID', `Invalid tenant id: expected a non-empty string, found ${id === '' ? 'an empty string' : typeof id}.`, { hint });
+  }
+  const shown = JSON.stringify(id.length > 60 ? `${id.slice(0, 57)}...` : id);
+  if (id.length > 48) {
+    throw new StrataError('TENANT_INVALID_ID', `Invalid tenant id ${shown}: ${id.length} characters, at most 48 are allowed.`, { hint });
+  }
+  if (!TENANT_ID_PATTERN.test(id)) {
+    const why = /[A-Z]/.test(id) ? 'it has uppercase letters' : /^[^a-z]/.test(id) ? 'it does not start with a lowercase letter' : 'it has characters other than a-z, 0-9 and "_"';
+    throw new StrataError('TENANT_INVALID_ID', `Invalid tenant id ${shown}: ${why}.`, { hint });
+  }
+  if (RESERVED_TENANT_IDS.has(id)) {
+    throw new StrataError('TENANT_INVALID_ID', `Invalid tenant id ${shown}: it is a reserved name.`, { hint: `Pick another id; reserved: ${[...RESERVED_TENANT_IDS].join(', ')}.` });
+  }
+}
+
+/** The schema of tenant `id` (validated): `<prefix><id>`, e.g. `tenant_acme`. */
+export function tenantSchema(id: string, schemaPrefix: string): string {
+  assertTenantId(id);
+  return `${schemaPrefix}${id}`;
+}
