@@ -1,12 +1,16 @@
 /**
  * `seed` (`strata seed`): the app's seed script (`config.seed`), then each plugin's
  * `database/seed.ts`, in plugin order. Each runs in its own Node process (cwd = the project root)
- * with jiti's loader, so a seed can be TypeScript and import `./generated/index.js` (a `.ts`
- * file) the way the app does. A seed that exits non-zero stops the run.
+ * with a TypeScript loader, so a seed can be TypeScript and import `./generated/index.js` (a
+ * `.ts` file) the way the app does: `tsx` when the project (or Strata) can resolve it — esbuild,
+ * several times faster on a generated client — else `jiti`, which Strata depends on. A seed that
+ * exits non-zero stops the run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 
@@ -54,7 +58,7 @@ export function seedFiles(config: Pick<ResolvedConfig, 'seed' | 'plugins'>): Arr
  */
 export async function seed(config: ResolvedConfig, options: SeedOptions = {}): Promise<SeedResult> {
   const ran: SeedRun[] = [];
-  const loader = import.meta.resolve('jiti/register');
+  const loader = typeScriptLoader(config.root);
   for (const { owner, file } of seedFiles(config)) {
     const started = Date.now();
     const { code, output } = await runSeed(loader, file, config.root, options);
@@ -85,4 +89,20 @@ function runSeed(loader: string, file: string, cwd: string, options: SeedOptions
     child.on('error', reject);
     child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 1 : 0), output }));
   });
+}
+
+/**
+ * The `--import` loader for TypeScript seeds: `tsx` resolved from the project, else from Strata's
+ * own dependencies, else `jiti/register`.
+ */
+export function typeScriptLoader(root: string): string {
+  for (const from of [join(root, 'package.json'), import.meta.filename]) {
+    try {
+      // tsx's package entry is its `--import` loader (`dist/loader.mjs`).
+      return pathToFileURL(createRequire(from).resolve('tsx')).href;
+    } catch {
+      // not resolvable from here: try the next place
+    }
+  }
+  return import.meta.resolve('jiti/register');
 }
