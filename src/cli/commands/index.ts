@@ -6,6 +6,7 @@ import type { CommandEntry } from '../command.js';
 import { composeCommand } from './compose.js';
 import { deployCommand } from './deploy.js';
 import { diffCommand } from './diff.js';
+import { doctorCommand } from './doctor.js';
 import { generateCommand } from './generate.js';
 import { initCommand } from './init.js';
 import { lintCommand } from './lint.js';
@@ -26,6 +27,7 @@ export const COMMANDS: CommandEntry[] = [
   migrateCommand,
   deployCommand,
   statusCommand,
+  doctorCommand,
   resolveCommand,
   diffCommand,
   pushCommand,

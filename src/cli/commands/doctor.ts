@@ -1,0 +1,243 @@
+/**
+ * `strata doctor [--json]`: what Strata would use and whether it works — where each config key
+ * came from, the engine and (redacted) URL, reachability with latency, the server version, the
+ * migration state, and the replicas and tenancy when configured. Nothing here prints a password:
+ * every URL goes through `redactUrl` and every message through `redactSecrets`.
+ */
+import { configSecrets, redactSecrets, redactUrl } from '../../config/redact.js';
+import type { ResolvedConfig } from '../../config/types.js';
+import type { Engine } from '../../engines/capabilities.js';
+import { capabilitiesOf } from '../../engines/capabilities.js';
+import type { EngineConnection } from '../../engines/engine-adapter.js';
+import { ExitCode } from '../../errors.js';
+import type { ExitCodeValue } from '../../errors.js';
+import { status } from '../../migrate/status.js';
+import type { DatabaseAdapter } from '../../runtime/database-adapter.js';
+import { describeError } from '../../runtime/driver-database-adapter.js';
+import { testConnection } from '../../runtime/test-connection.js';
+import type { CommandDefinition, CommandResult } from '../command.js';
+
+/** How long doctor waits for each database to answer, in milliseconds. */
+export const DOCTOR_TIMEOUT_MS = 5000;
+
+/** One reachability probe in a {@link DoctorReport}. */
+export interface DoctorProbe {
+  /** Whether `SELECT 1` was answered in time. */
+  reachable: boolean;
+  /** How long the probe took, in milliseconds. */
+  latencyMs: number;
+  /** Why not, passwords masked. */
+  error?: string;
+}
+
+/** The migration part of a {@link DoctorReport}. */
+export interface DoctorMigrations {
+  /** Whether the state was read (`false`: unreachable, or an engine the Wasm schema engine does not migrate). */
+  checked: boolean;
+  /** Why it was not read. */
+  note?: string;
+  /** Migrations in the folder. */
+  total: number;
+  applied: number;
+  pending: number;
+  failed: number;
+  /** Applied, then edited (checksum mismatch). */
+  edited: number;
+  /** Recorded as applied but missing from the folder. */
+  missingFromFolder: number;
+  /** Everything applied, nothing failed, edited or missing (drift is not checked by doctor). */
+  inSync: boolean;
+}
+
+/** What `strata doctor` found (its `--json` output). Holds no password. */
+export interface DoctorReport {
+  /** Where the config came from. */
+  config: {
+    file: string | null;
+    appsettings: string[];
+    env: string[];
+    environment: string | null;
+    /** Config key → the file or variable its value came from. Keys at their default are absent. */
+    origins: Record<string, string>;
+  };
+  engine: Engine;
+  /** The connection URL, password replaced by `****`; `null` when the engine uses a data path or connection fields. */
+  url: string | null;
+  /** Data directory or file of an embedded engine. */
+  dataPath: string | null;
+  database: DoctorProbe & { version: string | null };
+  migrations: DoctorMigrations;
+  replicas: Array<DoctorProbe & { url: string }>;
+  tenancy: { strategy: string; schemaPrefix: string; plugins: string[]; maxClients: number } | null;
+  /** 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable), 3 the database is unreachable. */
+  exitCode: ExitCodeValue;
+}
+
+type AdapterModule = { createDatabaseAdapter(connection: EngineConnection): DatabaseAdapter };
+const ADAPTERS: Record<Engine, () => Promise<AdapterModule>> = {
+  pglite: () => import('../../engines/pglite/pglite-database-adapter.js'),
+  postgres: () => import('../../engines/postgres/postgres-database-adapter.js'),
+  sqlite: () => import('../../engines/sqlite/sqlite-database-adapter.js'),
+  mysql: () => import('../../engines/mysql/mysql-database-adapter.js'),
+  mssql: () => import('../../engines/mssql/mssql-database-adapter.js'),
+};
+
+/** The query that names the server's version, per engine. */
+const VERSION_SQL: Record<Engine, string> = {
+  pglite: 'SELECT version() AS version',
+  postgres: 'SELECT version() AS version',
+  sqlite: 'SELECT sqlite_version() AS version',
+  mysql: 'SELECT VERSION() AS version',
+  mssql: 'SELECT @@VERSION AS version',
+};
+
+/** Probe the primary: reachability, latency and version, on one adapter that is closed again. */
+async function probeDatabase(connection: EngineConnection, secrets: string[]): Promise<DoctorReport['database']> {
+  let adapter: DatabaseAdapter | undefined;
+  try {
+    adapter = (await ADAPTERS[connection.engine]()).createDatabaseAdapter(connection);
+    const probe = await testConnection(adapter, { timeoutMs: DOCTOR_TIMEOUT_MS });
+    if (!probe.ok) return { reachable: false, latencyMs: probe.latencyMs, error: redactSecrets(probe.error ?? 'no answer', secrets), version: null };
+    const rows = await adapter.queryRaw<{ version?: unknown }>(VERSION_SQL[connection.engine]).catch(() => []);
+    const raw = rows[0]?.version;
+    // The build details after ", compiled by" are noise in a diagnosis.
+    const version = typeof raw === 'string' ? (raw.split('\n')[0] ?? '').split(', compiled by')[0]!.trim() : null;
+    return { reachable: true, latencyMs: probe.latencyMs, version: version === null ? null : redactSecrets(version, secrets) };
+  } catch (error) {
+    return { reachable: false, latencyMs: 0, error: redactSecrets(describeError(error), secrets), version: null };
+  } finally {
+    await adapter?.disconnect().catch(() => undefined);
+  }
+}
+
+async function probeReplica(engine: Engine, url: string): Promise<DoctorProbe & { url: string }> {
+  const secrets = configSecrets({ url, connection: undefined });
+  const probe = await testConnection({ engine, url, connection: undefined, dataPath: undefined }, { timeoutMs: DOCTOR_TIMEOUT_MS });
+  return {
+    url: redactUrl(url),
+    reachable: probe.ok,
+    latencyMs: probe.latencyMs,
+    ...(probe.error === undefined ? {} : { error: redactSecrets(probe.error, secrets) }),
+  };
+}
+
+const NOT_CHECKED = { total: 0, applied: 0, pending: 0, failed: 0, edited: 0, missingFromFolder: 0, inSync: false };
+
+async function migrationState(config: ResolvedConfig, reachable: boolean, secrets: string[]): Promise<DoctorMigrations> {
+  if (!capabilitiesOf(config.engine).wasmSchemaEngine) {
+    return {
+      checked: false,
+      ...NOT_CHECKED,
+      note: `migrations on ${config.engine} need Prisma's native schema engine; Strata's Wasm engine covers postgres, pglite and sqlite (see \`strata status\`)`,
+    };
+  }
+  if (!reachable) return { checked: false, ...NOT_CHECKED, note: 'not checked: the database is unreachable' };
+  try {
+    const s = await status(config, { drift: false });
+    if (!s.reachable) return { checked: false, ...NOT_CHECKED, note: redactSecrets(`not checked: ${s.error ?? 'the database is unreachable'}`, secrets) };
+    return {
+      checked: true,
+      total: s.total,
+      applied: s.applied.length,
+      pending: s.pending.length,
+      failed: s.failed.length,
+      edited: s.edited.length,
+      missingFromFolder: s.missingFromFolder.length,
+      inSync: s.inSync,
+    };
+  } catch (error) {
+    return { checked: false, ...NOT_CHECKED, note: redactSecrets(`could not read the migration state: ${describeError(error)}`, secrets) };
+  }
+}
+
+/**
+ * Diagnose the project's database setup. Never throws for a database problem: an unreachable
+ * database or replica is reported in the result (exit code 3 or 1).
+ *
+ * @example
+ * const report = await doctor(await loadConfig());
+ * if (report.exitCode !== 0) console.error(report.database.error);
+ */
+export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
+  const secrets = [...configSecrets(config), ...config.replicas.flatMap((url) => configSecrets({ url, connection: undefined }))];
+  const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath };
+  const database = await probeDatabase(connection, secrets);
+  // Sequential on purpose: an embedded engine (PGlite) allows one open instance per data directory.
+  const migrations = await migrationState(config, database.reachable, secrets);
+  const replicas = await Promise.all(config.replicas.map((url) => probeReplica(config.engine, url)));
+  const exitCode: ExitCodeValue = !database.reachable
+    ? ExitCode.Unreachable
+    : (migrations.checked && !migrations.inSync) || replicas.some((r) => !r.reachable)
+      ? ExitCode.CheckFailed
+      : ExitCode.Ok;
+  return {
+    config: {
+      file: config.source.configFile ?? null,
+      appsettings: config.source.appsettings,
+      env: config.source.env,
+      environment: config.source.environment ?? null,
+      origins: config.source.origins ?? {},
+    },
+    engine: config.engine,
+    url: config.url === undefined ? null : redactUrl(config.url),
+    dataPath: config.dataPath ?? null,
+    database,
+    migrations,
+    replicas,
+    tenancy: config.tenancy === undefined ? null : { ...config.tenancy },
+    exitCode,
+  };
+}
+
+/** The human lines of a {@link DoctorReport}. */
+export function doctorLines(report: DoctorReport, verbose = false): string[] {
+  const ok = (flag: boolean): string => (flag ? 'ok  ' : 'FAIL');
+  const lines = [`Config:     ${report.config.file ?? '(no strata.config file: defaults, appsettings and environment)'}`];
+  if (report.config.appsettings.length > 0) lines.push(`            appsettings: ${report.config.appsettings.join(', ')}`);
+  if (report.config.environment !== null) lines.push(`            environment: ${report.config.environment}`);
+  const origins = Object.entries(report.config.origins).sort(([a], [b]) => a.localeCompare(b));
+  for (const [key, from] of origins) lines.push(`            ${key} ← ${from}`);
+  if (verbose && report.config.env.length > 0) lines.push(`            variables read: ${report.config.env.join(', ')}`);
+  lines.push(`Engine:     ${report.engine}`);
+  if (report.url !== null) lines.push(`URL:        ${report.url}`);
+  if (report.dataPath !== null) lines.push(`Data:       ${report.dataPath}`);
+  const db = report.database;
+  if (db.reachable) {
+    lines.push(`[${ok(true)}] Database reachable (${db.latencyMs} ms)`);
+    if (db.version !== null) lines.push(`            version: ${db.version}`);
+  } else {
+    lines.push(`[${ok(false)}] Database unreachable: ${db.error ?? 'no answer'}`);
+  }
+  const m = report.migrations;
+  if (!m.checked) lines.push(`[ -- ] Migrations: ${m.note ?? 'not checked'}`);
+  else {
+    const counts = `${m.applied} applied, ${m.pending} pending, ${m.failed} failed${m.edited ? `, ${m.edited} edited` : ''}${m.missingFromFolder ? `, ${m.missingFromFolder} missing from the folder` : ''} (${m.total} in the folder)`;
+    lines.push(`[${ok(m.inSync)}] Migrations: ${counts}${m.inSync ? '' : ' — run `strata status` for details'}`);
+  }
+  for (const r of report.replicas) {
+    lines.push(r.reachable ? `[${ok(true)}] Replica ${r.url} reachable (${r.latencyMs} ms)` : `[${ok(false)}] Replica ${r.url} unreachable: ${r.error ?? 'no answer'}`);
+  }
+  if (report.tenancy !== null) {
+    const t = report.tenancy;
+    lines.push(`Tenancy:    ${t.strategy} per tenant, prefix "${t.schemaPrefix}", tenant plugins: ${t.plugins.join(', ') || '(none)'}, client cache ${t.maxClients}`);
+  }
+  if (report.exitCode === ExitCode.Unreachable) lines.push('hint: check that the server is running and that DATABASE_URL (or the config) points at it.');
+  else if (report.exitCode === ExitCode.CheckFailed) lines.push('Not all checks passed.');
+  else lines.push('All checks passed.');
+  return lines;
+}
+
+/** `strata doctor`. */
+export const doctorCommand: CommandDefinition = {
+  name: 'doctor',
+  summary: 'Check the setup: config sources, engine, reachability, server version, migrations, replicas',
+  description: [
+    'Shows where each config key came from, the engine and connection URL (password masked), whether the database answers and how fast, its version, the migration state (applied, pending, failed; no drift check) and, when configured, replica reachability and tenancy.',
+    'Exit codes: 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable), 2 bad config, 3 database unreachable.',
+  ].join('\n\n'),
+  examples: ['strata doctor          # human summary', 'strata doctor --json   # for CI and bug reports'],
+  async run(_args, ctx): Promise<CommandResult> {
+    const report = await doctor(await ctx.loadConfig());
+    return { lines: doctorLines(report, ctx.verbose), data: report, exitCode: report.exitCode };
+  },
+};

@@ -1,0 +1,130 @@
+// `strata doctor` through the BUILT CLI (dist/cli/bin.js) as a user runs it: a fresh PGlite
+// project, a real PostgreSQL database reached with a URL that holds a password (trust auth
+// ignores it) which must never be printed, and an unreachable port (exit 3, one clear line).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(repo, 'dist/cli/bin.js');
+const PASSWORD = 's3cretpw';
+const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+function strata(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface Report {
+  engine: string;
+  url: string | null;
+  config: { file: string | null; origins: Record<string, string> };
+  database: { reachable: boolean; latencyMs: number; version: string | null; error?: string };
+  migrations: { checked: boolean; total: number; applied: number; pending: number; failed: number; inSync: boolean; note?: string };
+  exitCode: number;
+}
+
+describe('strata doctor (built CLI)', () => {
+  let work: string;
+  before(() => {
+    assert.ok(existsSync(bin), 'dist/cli/bin.js exists: run `npm run build` first');
+    work = mkdtempSync(join(tmpdir(), 'strata-cli-doctor-'));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  test('a fresh pglite project from `strata init`: reachable, version, 0 migrations, exit 0', () => {
+    assert.equal(strata(['init', 'app'], work).code, 0);
+    const { code, stdout, stderr } = strata(['doctor'], join(work, 'app'));
+    assert.equal(stderr, '');
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /^Config: {5}.*strata\.config\.ts$/m);
+    assert.match(stdout, /engine ← strata\.config\.ts/);
+    assert.match(stdout, /^Engine: {5}pglite$/m);
+    assert.match(stdout, /\[ok {2}\] Database reachable \(\d+(\.\d+)? ms\)/);
+    assert.match(stdout, /version: PostgreSQL \d+.*PGlite/);
+    assert.match(stdout, /\[ok {2}\] Migrations: 0 applied, 0 pending, 0 failed/);
+    assert.match(stdout, /All checks passed\./);
+  });
+
+  describe('on PostgreSQL with a password in the URL', () => {
+    const name = `strata_doctor_${randomBytes(4).toString('hex')}`;
+    const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:5432/${name}`;
+    let dir: string;
+    before(async () => {
+      const admin = new pg.Client({ connectionString: ADMIN_URL });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${name}"`);
+      await admin.end();
+      assert.equal(strata(['init', 'pg', '--db', 'postgres'], work).code, 0);
+      dir = join(work, 'pg');
+    });
+    after(async () => {
+      const admin = new pg.Client({ connectionString: ADMIN_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    });
+
+    test('text, --verbose and --json: reachable, server version, URL redacted, the password nowhere', () => {
+      for (const args of [['doctor'], ['doctor', '--verbose'], ['doctor', '--json'], ['doctor', '--json', '--verbose']]) {
+        const { code, stdout, stderr } = strata(args, dir, { DATABASE_URL: url });
+        assert.equal(code, 0, `${args.join(' ')}: ${stdout}${stderr}`);
+        assert.doesNotMatch(stdout + stderr, new RegExp(PASSWORD), `${args.join(' ')} printed the password`);
+        if (args.includes('--json')) {
+          const report = JSON.parse(stdout) as Report;
+          assert.equal(report.engine, 'postgres');
+          assert.equal(report.url, `postgresql://postgres:****@127.0.0.1:5432/${name}`);
+          assert.equal(report.config.origins.url, 'DATABASE_URL');
+          assert.equal(report.database.reachable, true);
+          assert.match(report.database.version ?? '', /^PostgreSQL \d+/);
+          assert.deepEqual([report.migrations.checked, report.migrations.total, report.migrations.inSync], [true, 0, true]);
+          assert.equal(report.exitCode, 0);
+        } else {
+          assert.match(stdout, new RegExp(`URL: {8}postgresql://postgres:\\*{4}@127\\.0\\.0\\.1:5432/${name}`));
+          assert.match(stdout, /version: PostgreSQL \d+/);
+          assert.match(stdout, /url ← DATABASE_URL/);
+        }
+      }
+    });
+
+    test('a pending migration exits 1 and names it in the counts; after deploy, exit 0', () => {
+      const migrations = join(dir, 'database', 'migrations');
+      mkdirSync(join(migrations, '20260101000000_probe'), { recursive: true });
+      writeFileSync(join(migrations, 'migration_lock.toml'), '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n');
+      writeFileSync(join(migrations, '20260101000000_probe', 'migration.sql'), 'CREATE TABLE "doctor_probe" ("id" INTEGER NOT NULL PRIMARY KEY);\n');
+      const pending = strata(['doctor', '--json'], dir, { DATABASE_URL: url });
+      assert.equal(pending.code, 1, pending.stdout + pending.stderr);
+      const report = JSON.parse(pending.stdout) as Report;
+      assert.deepEqual([report.migrations.total, report.migrations.applied, report.migrations.pending, report.migrations.inSync], [1, 0, 1, false]);
+      const text = strata(['doctor'], dir, { DATABASE_URL: url });
+      assert.match(text.stdout, /\[FAIL\] Migrations: 0 applied, 1 pending, 0 failed \(1 in the folder\)/);
+      assert.equal(strata(['deploy'], dir, { DATABASE_URL: url }).code, 0);
+      const synced = strata(['doctor'], dir, { DATABASE_URL: url });
+      assert.equal(synced.code, 0, synced.stdout);
+      assert.match(synced.stdout, /Migrations: 1 applied, 0 pending, 0 failed/);
+    });
+
+    test('an unreachable port exits 3 with one clear message, no stack trace, no password', () => {
+      const closed = `postgresql://postgres:${PASSWORD}@127.0.0.1:1/${name}`;
+      const { code, stdout, stderr } = strata(['doctor'], dir, { DATABASE_URL: closed });
+      assert.equal(code, 3);
+      assert.equal(stderr, '');
+      assert.doesNotMatch(stdout + stderr, new RegExp(PASSWORD));
+      assert.doesNotMatch(stdout + stderr, /\n\s+at /);
+      const failures = stdout.split('\n').filter((line) => line.startsWith('[FAIL]'));
+      assert.deepEqual(failures.length, 1, stdout);
+      assert.match(failures[0] ?? '', /Database unreachable: .*127\.0\.0\.1.*\b1\b/);
+      assert.match(stdout, /Migrations: not checked: the database is unreachable/);
+      const json = strata(['doctor', '--json', '--verbose'], dir, { DATABASE_URL: closed });
+      assert.equal(json.code, 3);
+      assert.doesNotMatch(json.stdout + json.stderr, new RegExp(PASSWORD));
+      assert.equal((JSON.parse(json.stdout) as Report).database.reachable, false);
+    });
+  });
+});
