@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isStrataError } from '../../src/errors.js';
-import { deploy, migrateDev, status } from '../../src/migrate/index.js';
+import { deploy, migrateDev, reset, status } from '../../src/migrate/index.js';
 import { migrationChecksum, migrationLockfileContent } from '../../src/migrate/migrations-dir.js';
 import type { MigrateEngine, TestProject } from './migrate-project-helpers.js';
 import { createProject, engineSkip } from './migrate-project-helpers.js';
@@ -115,6 +115,22 @@ for (const engine of ENGINES) {
       }
       assert.ok(existsSync(file));
       assert.equal((await status(project.config, { drift: false })).inSync, true);
+    });
+
+    test('reset drops every row and table, re-applies the whole history, and ends in sync', { skip }, async () => {
+      await project.query(`INSERT INTO ${postTable} (title) VALUES ('kept?')`);
+      await project.query(`CREATE TABLE stray_table (id INT)`);
+      const result = await reset(project.config, { seed: false, env: {} });
+      assert.deepEqual(result.applied, folders());
+      assert.deepEqual(await project.query(`SELECT * FROM ${postTable}`), []);
+      await assert.rejects(project.query('SELECT * FROM stray_table'));
+      const s = await status(project.config);
+      assert.equal(s.inSync, true, JSON.stringify(s.drift));
+      await assert.rejects(reset(project.config, { seed: false, env: { NODE_ENV: 'production' } }), (error: unknown) => {
+        assert.ok(isStrataError(error));
+        assert.equal(error.code, 'OPERATION_REFUSED');
+        return true;
+      });
     });
   });
 }
