@@ -1,0 +1,115 @@
+/**
+ * `strata tenant migrate`: apply the pending tenant template migrations to many tenants with
+ * bounded concurrency. Each tenant is independent: each migration runs in its own transaction,
+ * one failing tenant never stops the others, and the registry records each tenant's level,
+ * status and last error, so a re-run resumes where a tenant stopped.
+ */
+import { StrataError } from '../errors.js';
+import type { Registry } from './registry.js';
+import type { TenantSql } from './sql.js';
+import { describeError, upgradeSchema } from './tenant-schema.js';
+import type { TemplateMigration } from './template.js';
+import type { TenantRecord } from './tenant-id.js';
+
+/** Options of `tenants.migrate()`. */
+export interface TenantMigrateOptions {
+  /** Only these tenants (validated before any SQL). Default: every active and failed tenant. */
+  ids?: readonly string[];
+  /** Every active and failed tenant (the default when `ids` is not given). */
+  all?: boolean;
+  /** How many tenants are migrated at the same time. Default `4`. */
+  concurrency?: number;
+  /** Called after each tenant finishes, in completion order. Default: none. */
+  onProgress?: (progress: TenantMigrateProgress) => void;
+}
+
+/** One tenant's outcome. */
+export interface TenantMigrateOutcome {
+  id: string;
+  schema: string;
+  /** Template migrations applied to it by this run, in order. */
+  applied: string[];
+  /** Its template level after the run (`null`: none applied). */
+  templateLevel: string | null;
+  /** Why it stopped (the migration and the database's message); absent when it succeeded. */
+  error?: string;
+}
+
+/** A progress report of `tenants.migrate()`. */
+export interface TenantMigrateProgress {
+  /** Tenants finished so far (this one included). */
+  done: number;
+  /** Tenants in this run. */
+  total: number;
+  /** The tenant that just finished. */
+  outcome: TenantMigrateOutcome;
+}
+
+/** What `tenants.migrate()` did. */
+export interface TenantMigrateResult {
+  /** Template migrations in `migrations/tenant`. */
+  template: string[];
+  /** Every targeted tenant's outcome, ordered by id. */
+  tenants: TenantMigrateOutcome[];
+  /** The outcomes with an `error`. */
+  failed: TenantMigrateOutcome[];
+}
+
+/** Default of {@link TenantMigrateOptions.concurrency}. */
+export const DEFAULT_TENANT_CONCURRENCY = 4;
+
+/** The fan-out itself, over an open connection and registry. Called by `tenants.migrate()` under the migration lock. */
+export async function migrateTenants(input: {
+  sql: TenantSql;
+  registry: Registry;
+  template: readonly TemplateMigration[];
+  options: TenantMigrateOptions;
+}): Promise<TenantMigrateResult> {
+  const { sql, registry, template, options } = input;
+  const concurrency = options.concurrency ?? DEFAULT_TENANT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new StrataError('INVALID_ARGUMENT', `concurrency must be an integer ≥ 1, got ${String(concurrency)}.`, { hint: 'e.g. `--concurrency 4`' });
+  }
+  const targets = await targetsOf(registry, options.ids);
+  const outcomes: TenantMigrateOutcome[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < targets.length) {
+      const tenant = targets[next++]!;
+      const outcome = await migrateOne(sql, registry, tenant, template);
+      outcomes.push(outcome);
+      options.onProgress?.({ done: outcomes.length, total: targets.length, outcome });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  outcomes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { template: template.map((m) => m.name), tenants: outcomes, failed: outcomes.filter((o) => o.error !== undefined) };
+}
+
+async function targetsOf(registry: Registry, ids: readonly string[] | undefined): Promise<TenantRecord[]> {
+  const rows = await registry.list();
+  if (ids === undefined || ids.length === 0) return rows.filter((r) => r.status === 'active' || r.status === 'failed');
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = ids.filter((id) => byId.get(id) === undefined || byId.get(id)!.status === 'dropped');
+  if (missing.length > 0) {
+    throw new StrataError('TENANT_NOT_FOUND', `No such tenant: ${missing.join(', ')}.`, { hint: 'List tenants with `strata tenant list`, or create one with `strata tenant create <id>`.' });
+  }
+  return [...new Set(ids)].map((id) => byId.get(id)!);
+}
+
+async function migrateOne(sql: TenantSql, registry: Registry, tenant: TenantRecord, template: readonly TemplateMigration[]): Promise<TenantMigrateOutcome> {
+  let result;
+  try {
+    result = await upgradeSchema(sql, tenant.schema, template);
+  } catch (error) {
+    result = { applied: [], templateLevel: tenant.templateLevel, created: false, error: error as Error };
+  }
+  const error = result.error === undefined ? undefined : describeError(result.error);
+  const outcome: TenantMigrateOutcome = { id: tenant.id, schema: tenant.schema, applied: result.applied, templateLevel: result.templateLevel, ...(error === undefined ? {} : { error }) };
+  try {
+    await registry.update(tenant.id, { status: error === undefined ? 'active' : 'failed', templateLevel: result.templateLevel, lastError: error ?? null });
+  } catch (updateError) {
+    outcome.error = `${error ?? 'migrated'}; the registry could not be updated: ${describeError(updateError)}`;
+  }
+  return outcome;
+}

@@ -1,0 +1,22 @@
+/**
+ * `strata/tenancy`: schema-per-tenant isolation. Registry and provisioning (`createTenants`),
+ * the tenant template history, and the id/schema contract.
+ */
+export {
+  assertTenantId,
+  RESERVED_TENANT_IDS,
+  TENANT_HISTORY_DIR,
+  TENANT_ID_PATTERN,
+  TENANT_MIGRATIONS_TABLE,
+  TENANT_PLACEHOLDER_SCHEMA,
+  TENANT_REGISTRY_TABLE,
+  tenantSchema,
+} from './tenant-id.js';
+export type { TenantRecord, TenantStatus } from './tenant-id.js';
+export { createTenants } from './tenants.js';
+export type { TenantDropResult, Tenants, TenantsOptions } from './tenants.js';
+export { DEFAULT_TENANT_CONCURRENCY } from './fan-out.js';
+export type { TenantMigrateOptions, TenantMigrateOutcome, TenantMigrateProgress, TenantMigrateResult } from './fan-out.js';
+export { assertTenancySupported, ensureRegistry, registrySchema, REGISTRY_VERSION } from './registry.js';
+export { readTemplate, rewriteForTenant, templateDir } from './template.js';
+export type { TemplateMigration } from './template.js';

@@ -1,0 +1,133 @@
+/**
+ * The tenant registry: `"<appNamespace>"."_strata_tenants"`, created by Strata's own versioned
+ * DDL (applied idempotently under the migration lock when tenancy is configured), and the
+ * queries provisioning and fan-out run against it. Every value is a bound parameter.
+ */
+import type { ResolvedConfig } from '../config/types.js';
+import { capabilitiesOf } from '../engines/capabilities.js';
+import { StrataError } from '../errors.js';
+import { quoteIdent } from './sql.js';
+import type { TenantSql } from './sql.js';
+import { TENANT_REGISTRY_TABLE } from './tenant-id.js';
+import type { TenantRecord, TenantStatus } from './tenant-id.js';
+
+/** Version of the registry DDL below; recorded in the table's comment. */
+export const REGISTRY_VERSION = 1;
+
+/**
+ * Throw unless `config.engine` can hold tenants: a schema-per-namespace engine migrated by the
+ * Wasm schema engine (postgres, pglite).
+ *
+ * @throws StrataError `UNSUPPORTED_ENGINE` (exit 2) naming the engine.
+ */
+export function assertTenancySupported(config: Pick<ResolvedConfig, 'engine'>): void {
+  const caps = capabilitiesOf(config.engine);
+  if (caps.namespaceStyle === 'schema' && caps.wasmSchemaEngine && caps.supportsTransactionalDdl) return;
+  throw new StrataError('UNSUPPORTED_ENGINE', `Tenancy is not supported on ${config.engine}: it needs one database schema per tenant.`, {
+    hint: 'Use engine "postgres" or "pglite" for schema-per-tenant isolation, or remove `tenancy` (and `tenantScoped` plugins) from strata.config.ts.',
+  });
+}
+
+/** The schema of the registry (and of the app's own models): `config.appNamespace`, default `public`. */
+export function registrySchema(config: Pick<ResolvedConfig, 'engine' | 'appNamespace'>): string {
+  return config.appNamespace ?? capabilitiesOf(config.engine).defaultAppSchema ?? 'public';
+}
+
+/** `"<schema>"."_strata_tenants"`. */
+export function registryTable(config: Pick<ResolvedConfig, 'engine' | 'appNamespace'>): string {
+  return `${quoteIdent(registrySchema(config))}.${quoteIdent(TENANT_REGISTRY_TABLE)}`;
+}
+
+/** The registry DDL, version by version (each step idempotent). */
+function registryDdl(schema: string): string[] {
+  const table = `${quoteIdent(schema)}.${quoteIdent(TENANT_REGISTRY_TABLE)}`;
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)};\n` +
+      `CREATE TABLE IF NOT EXISTS ${table} (\n` +
+      '  id text PRIMARY KEY,\n' +
+      '  schema text NOT NULL UNIQUE,\n' +
+      "  status text NOT NULL CHECK (status IN ('provisioning','active','failed','dropped')),\n" +
+      '  template_level text,\n' +
+      '  created_at timestamptz NOT NULL DEFAULT now(),\n' +
+      '  updated_at timestamptz NOT NULL DEFAULT now(),\n' +
+      '  last_error text\n' +
+      ');\n' +
+      `COMMENT ON TABLE ${table} IS 'strata tenant registry v1';`,
+  ];
+}
+
+/**
+ * Create or upgrade the registry table. Idempotent; call it under the migration lock
+ * (`withMigrationLock`), as `deploy`, `migrate`, `migrateOnStartup` and `strata tenant` do.
+ *
+ * @example await ensureRegistry(config, adapterSql(await factory.connect()));
+ */
+export async function ensureRegistry(config: Pick<ResolvedConfig, 'engine' | 'appNamespace'>, sql: TenantSql): Promise<void> {
+  const schema = registrySchema(config);
+  const rows = await sql.query(
+    'SELECT obj_description(c.oid, $3) AS comment FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2',
+    [schema, TENANT_REGISTRY_TABLE, 'pg_class'],
+  );
+  const comment = rows[0] === undefined ? null : String(rows[0].comment ?? '');
+  const current = comment === null ? 0 : Number(/v(\d+)$/.exec(comment)?.[1] ?? 1);
+  const steps = registryDdl(schema);
+  for (let v = current; v < steps.length; v++) await sql.script(steps[v]!);
+}
+
+const COLUMNS =
+  'id, schema, status, template_level, last_error, ' +
+  "floor(extract(epoch from created_at) * 1000)::bigint::text AS created_ms, floor(extract(epoch from updated_at) * 1000)::bigint::text AS updated_ms";
+
+function toRecord(row: Record<string, unknown>): TenantRecord {
+  const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+  return {
+    id: String(row.id),
+    schema: String(row.schema),
+    status: String(row.status) as TenantStatus,
+    templateLevel: text(row.template_level),
+    createdAt: new Date(Number(row.created_ms)),
+    updatedAt: new Date(Number(row.updated_ms)),
+    lastError: text(row.last_error),
+  };
+}
+
+/** The registry's queries for one config. */
+export interface Registry {
+  /** Every row, including dropped tenants, ordered by id. */
+  list(): Promise<TenantRecord[]>;
+  /** One row, or `undefined`. */
+  get(id: string): Promise<TenantRecord | undefined>;
+  /** Insert `id` as `provisioning`, or turn a `failed`/`dropped` row back into `provisioning`. Returns `false` when the row exists in another state. */
+  claim(id: string, schema: string): Promise<boolean>;
+  /** Set status, template level (when given) and last error (`null` clears it). */
+  update(id: string, change: { status: TenantStatus; templateLevel?: string | null; lastError: string | null }): Promise<void>;
+}
+
+/** The registry of `config`, through `sql`. Call {@link ensureRegistry} first. */
+export function registry(config: Pick<ResolvedConfig, 'engine' | 'appNamespace'>, sql: TenantSql): Registry {
+  const table = registryTable(config);
+  return {
+    async list() {
+      return (await sql.query(`SELECT ${COLUMNS} FROM ${table} ORDER BY id`)).map(toRecord);
+    },
+    async get(id) {
+      const row = (await sql.query(`SELECT ${COLUMNS} FROM ${table} WHERE id = $1`, [id]))[0];
+      return row === undefined ? undefined : toRecord(row);
+    },
+    async claim(id, schema) {
+      const rows = await sql.query(
+        `INSERT INTO ${table} (id, schema, status) VALUES ($1, $2, 'provisioning') ` +
+          `ON CONFLICT (id) DO UPDATE SET status = 'provisioning', last_error = NULL, template_level = NULL, updated_at = now() ` +
+          `WHERE ${table}.status IN ('failed', 'dropped') RETURNING id`,
+        [id, schema],
+      );
+      return rows.length === 1;
+    },
+    async update(id, change) {
+      const level = change.templateLevel === undefined ? 'template_level' : '$4';
+      const params: Array<string | null> = [id, change.status, change.lastError];
+      if (change.templateLevel !== undefined) params.push(change.templateLevel);
+      await sql.query(`UPDATE ${table} SET status = $2, last_error = $3, template_level = ${level}, updated_at = now() WHERE id = $1`, params);
+    },
+  };
+}
