@@ -15,6 +15,7 @@ import { compose } from '../src/compose/index.js';
 import { schemaWasm } from '../src/compose/prisma-validate.js';
 import type { ResolvedConfig } from '../src/config/types.js';
 import type { Engine } from '../src/engines/capabilities.js';
+import { testConfig } from '../test/support/config.js';
 
 const ROUNDS = 15;
 const MODELS_PER_PLUGIN = 10;
@@ -61,25 +62,7 @@ async function workspace(plugins: number, engine: Engine): Promise<{ config: Res
   const output = join(root, 'database/generated');
   return {
     root,
-    config: {
-      root,
-      engine,
-      url: undefined,
-      connection: undefined,
-      dataPath: undefined,
-      schemaFiles: [join(root, 'database/schema/app.prisma')],
-      schemaPatterns: ['database/schema/*.prisma'],
-      plugins: list,
-      output,
-      composedDir: join(output, 'schema'),
-      migrations: join(root, 'database/migrations'),
-      seed: undefined,
-      appNamespace: undefined,
-      replicas: [],
-      readYourWritesMs: 2000,
-      tenancy: undefined,
-      source: { appsettings: [], env: [] },
-    },
+    config: testConfig(root, { engine, schemaFiles: [join(root, 'database/schema/app.prisma')], plugins: list, output }),
   };
 }
 

@@ -21,6 +21,7 @@ import { diffScript } from '../src/migrate/diff.js';
 import { migrationLockfileContent } from '../src/migrate/migrations-dir.js';
 import type { SchemaFile } from '../src/migrate/schema-engine.js';
 import { migrateOnStartup } from '../src/migrate/startup.js';
+import { testConfig } from '../test/support/config.js';
 
 const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const ROUNDS_HISTORY = 7;
@@ -75,11 +76,7 @@ async function writeHistory(dir: string, scripts: Array<[string, string]>): Prom
 }
 
 function configFor(root: string, url: string): ResolvedConfig {
-  return {
-    root, engine: 'postgres', url, connection: undefined, dataPath: undefined, schemaFiles: [], schemaPatterns: [], plugins: [],
-    output: join(root, 'generated'), composedDir: join(root, 'generated/schema'), migrations: join(root, 'migrations'),
-    seed: undefined, appNamespace: undefined, replicas: [], readYourWritesMs: 2000, tenancy: undefined, source: { appsettings: [], env: [] },
-  };
+  return testConfig(root, { engine: 'postgres', url, output: join(root, 'generated'), migrations: join(root, 'migrations') });
 }
 
 async function timeStrata(root: string, url: string, expected: number): Promise<number> {

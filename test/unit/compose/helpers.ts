@@ -8,6 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../../../src/config/types.js';
 import type { Engine } from '../../../src/engines/capabilities.js';
+import { testConfig } from '../../support/config.js';
 
 /** Folder of the compose fixtures. */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/compose');
@@ -40,14 +41,9 @@ export async function configFor(root: string, options: ConfigOptions = {}): Prom
   const pluginNames = (await readdir(join(root, 'plugins')).catch(() => [] as string[])).sort();
   // Tests that expect a write use workspace(); elsewhere this folder is never created.
   const composedDir = options.composedDir ?? join(tmpdir(), `strata-compose-unwritten-${randomUUID()}`, 'schema');
-  return {
-    root,
+  return testConfig(root, {
     engine: options.engine ?? 'postgres',
-    url: undefined,
-    connection: undefined,
-    dataPath: undefined,
     schemaFiles: await prismaIn(join(root, 'database', 'schema')),
-    schemaPatterns: ['database/schema/*.prisma'],
     plugins: await Promise.all(
       pluginNames.map(async (name) => ({
         name,
@@ -58,14 +54,8 @@ export async function configFor(root: string, options: ConfigOptions = {}): Prom
     ),
     output: dirname(composedDir),
     composedDir,
-    migrations: join(root, 'database', 'migrations'),
-    seed: undefined,
     appNamespace: options.appNamespace,
-    replicas: [],
-    readYourWritesMs: 2000,
-    tenancy: undefined,
-    source: { appsettings: [], env: [] },
-  };
+  });
 }
 
 /** Copy fixture `name` into a temp workspace (so tests may edit it) with its config. */

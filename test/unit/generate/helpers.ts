@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../../../src/config/types.js';
 import type { Engine } from '../../../src/engines/capabilities.js';
+import { testConfig } from '../../support/config.js';
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -88,25 +89,7 @@ export async function generateProject(files: Record<string, string> = POSTGRES_S
   await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   await symlink(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
   await writeTsconfig(root, []);
-  const config: ResolvedConfig = {
-    root,
-    engine,
-    url: undefined,
-    connection: undefined,
-    dataPath: engine === 'pglite' ? join(root, '.data', 'pglite') : undefined,
-    schemaFiles: [],
-    schemaPatterns: ['database/schema/*.prisma'],
-    plugins: [],
-    output,
-    composedDir,
-    migrations: join(root, 'database', 'migrations'),
-    seed: undefined,
-    appNamespace: undefined,
-    replicas: [],
-    readYourWritesMs: 2000,
-    tenancy: undefined,
-    source: { appsettings: [], env: [] },
-  };
+  const config = testConfig(root, { engine, dataPath: engine === 'pglite' ? join(root, '.data', 'pglite') : undefined, output, composedDir });
   return { root, config, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 

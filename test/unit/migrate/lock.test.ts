@@ -12,28 +12,11 @@ import { SQLITE_LOCK_SUFFIX } from '../../../src/engines/sqlite/sqlite-lock.js';
 import { isStrataError } from '../../../src/errors.js';
 import { createFileLock, isStale } from '../../../src/migrate/lock-file.js';
 import { withMigrationLock } from '../../../src/migrate/lock.js';
+import { testConfig } from '../../support/config.js';
 
 /** A ResolvedConfig for an embedded engine in `dir` (only the fields the lock reads matter). */
 function embeddedConfig(dir: string, engine: 'sqlite' | 'pglite' | 'mssql' = 'sqlite'): ResolvedConfig {
-  return {
-    root: dir,
-    engine,
-    url: undefined,
-    connection: undefined,
-    dataPath: join(dir, engine === 'pglite' ? 'pgdata' : 'dev.db'),
-    schemaFiles: [],
-    schemaPatterns: [],
-    plugins: [],
-    output: join(dir, 'generated'),
-    composedDir: join(dir, 'generated/schema'),
-    migrations: join(dir, 'migrations'),
-    seed: undefined,
-    appNamespace: undefined,
-    replicas: [],
-    readYourWritesMs: 2000,
-    tenancy: undefined,
-    source: { appsettings: [], env: [] },
-  };
+  return testConfig(dir, { engine, dataPath: join(dir, engine === 'pglite' ? 'pgdata' : 'dev.db'), output: join(dir, 'generated'), migrations: join(dir, 'migrations') });
 }
 
 function deadPid(): number {
