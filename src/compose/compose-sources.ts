@@ -11,6 +11,7 @@ import type { BlockNamespace, NamespacePlan } from './namespace.js';
 import { parseFragment } from './parser.js';
 import type { ParsedBlock, ParsedFragment } from './parser.js';
 import { checkFieldTypes, collectDefinitions, couplingDiagnostic, couplingEdges } from './rules.js';
+import { checkTenantScope } from './tenant-rules.js';
 import type { OwnedFragment } from './rules.js';
 import type { ComposedModel, ComposeSourcesInput, ComposeSourcesOutput, Diagnostic, LineMap, LineOrigin, LineSegment, SourceFile } from './types.js';
 
@@ -38,7 +39,10 @@ export function composeSources(input: ComposeSourcesInput): ComposeSourcesOutput
   const diagnostics: Diagnostic[] = [];
   const defs = collectDefinitions(fragments, diagnostics);
   checkFieldTypes(fragments, defs, diagnostics);
+  const tenantOwners = new Set(plugins.filter((p) => p.tenantScoped === true).map((p) => p.name));
+  checkTenantScope(fragments, defs, tenantOwners, caps, diagnostics);
   const plan: NamespacePlan = {
+    tenantOwners,
     style: caps.namespaceStyle,
     appNamespace: caps.namespaceStyle === 'schema' ? (input.appNamespace ?? caps.defaultAppSchema ?? 'public') : '',
     prefixes: plugins.map((p) => ({ owner: p.name, prefix: pluginNamespace(p.name, 'prefix') })).sort((a, b) => b.prefix.length - a.prefix.length),

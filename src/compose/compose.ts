@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { assertTenancySupported } from '../tenancy/registry.js';
 import { cmp, composeSources } from './compose-sources.js';
 import { formatDiagnostic } from './format.js';
 import { cachedRecord, commitStaged, COMPOSE_FORMAT, discardStaged, hashInputs, stageComposed } from './output.js';
@@ -35,6 +36,7 @@ export interface ComposeOptions {
 export async function compose(config: ResolvedConfig, options: ComposeOptions = {}): Promise<ComposeResult> {
   const force = options.force ?? false;
   const validate = options.validate ?? true;
+  if (config.tenancy !== undefined) assertTenancySupported(config);
   const input = readInputs(config);
   const hash = hashInputs(await hashParts(input, config));
   const dir = config.composedDir;
@@ -90,7 +92,13 @@ export async function lint(config: ResolvedConfig): Promise<LintReport> {
   return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics, coupling: out.coupling, models: out.models };
 }
 
-function readInputs(config: ResolvedConfig): ComposeSourcesInput {
+/**
+ * The composition input of `config`: every fragment read, plugins flagged `tenantScoped` when
+ * `tenancy` names them.
+ *
+ * @throws StrataError `NO_SCHEMA_FILES`, `COMPOSE_FAILED` (unreadable fragment).
+ */
+export function readInputs(config: ResolvedConfig): ComposeSourcesInput {
   const total = config.schemaFiles.length + config.plugins.reduce((n, p) => n + p.fragments.length, 0);
   if (total === 0) {
     throw new StrataError('NO_SCHEMA_FILES', `No schema fragments to compose: nothing matches ${config.schemaPatterns.join(', ') || 'the app schema patterns'} and no plugin has database/*.prisma files`, {
@@ -101,7 +109,7 @@ function readInputs(config: ResolvedConfig): ComposeSourcesInput {
     engine: config.engine,
     appNamespace: config.appNamespace,
     app: readAll(config.schemaFiles),
-    plugins: config.plugins.map((p) => ({ name: p.name, files: readAll(p.fragments) })),
+    plugins: config.plugins.map((p) => ({ name: p.name, files: readAll(p.fragments), tenantScoped: config.tenancy?.plugins.includes(p.name) === true })),
     root: config.root,
   };
 }
@@ -138,7 +146,7 @@ async function hashParts(input: ComposeSourcesInput, config: ResolvedConfig): Pr
   const parts = ['strata', await strataVersion(), String(COMPOSE_FORMAT), input.engine, input.appNamespace ?? '', config.root];
   for (const f of input.app) parts.push('app', f.path, f.content);
   for (const p of input.plugins) {
-    parts.push('plugin', p.name);
+    parts.push(p.tenantScoped === true ? 'tenant-plugin' : 'plugin', p.name);
     for (const f of p.files) parts.push(f.path, f.content);
   }
   return parts;

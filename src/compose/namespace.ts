@@ -5,6 +5,7 @@
 import type { NamespaceStyle } from '../engines/capabilities.js';
 import { firstStringArg } from './parser.js';
 import type { ParsedAttribute, ParsedBlock } from './parser.js';
+import { TENANT_PLACEHOLDER_SCHEMA } from '../tenancy/tenant-id.js';
 import type { Diagnostic } from './types.js';
 
 /** The owner name of the app's own fragments. */
@@ -29,6 +30,8 @@ export interface NamespacePlan {
   appNamespace: string;
   /** Every plugin's prefix on `prefix` engines (longest first), for squatting checks. */
   prefixes: Array<{ owner: string; prefix: string }>;
+  /** Tenant-scoped plugins: their blocks go into the tenant placeholder schema. Default: none. */
+  tenantOwners?: ReadonlySet<string>;
 }
 
 /** What namespacing does to one block. */
@@ -47,6 +50,7 @@ export interface BlockNamespace {
 
 /** The namespace an owner's blocks belong in. */
 export function ownNamespace(owner: string, plan: NamespacePlan): string {
+  if (plan.style === 'schema' && plan.tenantOwners?.has(owner) === true) return TENANT_PLACEHOLDER_SCHEMA;
   return owner === APP_OWNER ? plan.appNamespace : pluginNamespace(owner, plan.style);
 }
 
@@ -62,7 +66,7 @@ export function namespaceBlock(block: ParsedBlock, owner: string, plan: Namespac
     if (schemaAttr === undefined) return { namespace: own, tableName: baseName, inject: `  @@schema("${own}")`, violations: [] };
     const stated = firstStringArg(schemaAttr.args)?.value ?? '';
     if (stated === own) return { namespace: own, tableName: baseName, violations: [] };
-    const whose = owner === APP_OWNER ? "the app's" : `plugin ${owner}'s`;
+    const whose = owner === APP_OWNER ? "the app's" : own === TENANT_PLACEHOLDER_SCHEMA ? `tenant-scoped plugin ${owner}'s` : `plugin ${owner}'s`;
     return {
       namespace: own,
       tableName: baseName,

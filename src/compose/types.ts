@@ -93,8 +93,11 @@ export interface ComposeSourcesInput {
   appNamespace?: string | undefined;
   /** The app's fragments (owner `'app'`). */
   app: SourceFile[];
-  /** Each plugin's fragments. */
-  plugins: Array<{ name: string; files: SourceFile[] }>;
+  /**
+   * Each plugin's fragments. A `tenantScoped` plugin's models and enums go into the tenant
+   * placeholder schema (`__strata_tenant__`) instead of `plugin_<name>` (default `false`).
+   */
+  plugins: Array<{ name: string; files: SourceFile[]; tenantScoped?: boolean }>;
   /** Folder that source paths are shown relative to in composed headers. Default: paths as given. */
   root?: string;
 }
