@@ -8,6 +8,11 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ResolvedConfig } from '../config/types.js';
 import type { EngineAdapter, EngineConnection } from '../engines/engine-adapter.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
+import { attachTenancy, tenantDriverFactory } from '../tenancy/router.js';
+import type { ShutdownOptions } from './shutdown.js';
+import { installShutdownHooks } from './shutdown.js';
+import type { StrataDatabase } from './strata-client.js';
+import { buildStrataClient } from './strata-client.js';
 
 /** Prisma's log levels. */
 export type PrismaLogLevel = 'query' | 'info' | 'warn' | 'error';
@@ -39,13 +44,26 @@ export interface CreateDatabaseOptions<TClient extends DatabaseClient> {
   root?: string;
   /** An already resolved config. Default: `loadConfig({ cwd: root })` at call time. */
   config?: ResolvedConfig;
-  /** Prisma log levels. Default `['error', 'warn']`. */
+  /** Prisma log levels. Default `['error', 'warn']` (add `'query'` to log every query). */
   log?: PrismaLogLevel[];
+  /**
+   * Close every database on SIGINT/SIGTERM and `beforeExit` (see `installShutdownHooks`), or
+   * `false` to leave shutdown to the app (call `closeDatabases()` yourself). Installed once per
+   * process, by the first call that allows it. Default `{ timeoutMs: 5000 }`.
+   */
+  shutdown?: ShutdownOptions | false;
+}
+
+/** A client Strata built plus the adapter it owns: closed together. */
+interface Opened {
+  client: DatabaseClient;
+  adapter: EngineAdapter;
 }
 
 interface Entry {
   client: Promise<DatabaseClient>;
-  adapter: Promise<EngineAdapter>;
+  /** The primary's and every replica's client, once built. */
+  opened: Promise<Opened[]>;
 }
 
 const REGISTRY = Symbol.for('strata.databases');
@@ -57,9 +75,11 @@ function registry(): Map<string, Entry> {
 }
 
 /**
- * The PrismaClient for the project's datasource: created on the first call, then the same
- * instance for every call with the same engine and URL/data path (and the same `PrismaClient`
- * class the first call passed). No connection is opened until the first query.
+ * The PrismaClient for the project's datasource, with Strata's extras (`db.transaction()`,
+ * `db.primary()`) and, when the config lists `replicas`, reads routed to them: created on the
+ * first call, then the same instance for every call with the same engine and URL/data path (and
+ * the same `PrismaClient` class the first call passed). No connection is opened until the first
+ * query. The first call also installs graceful shutdown (see {@link CreateDatabaseOptions.shutdown}).
  *
  * @example
  * import { PrismaClient } from './database/generated/client/client.js';
@@ -68,46 +88,62 @@ function registry(): Map<string, Entry> {
  * @throws StrataError from `loadConfig` (`CONFIG_*`) or from the engine (`CONFIG_INVALID` when
  *   a server engine has no URL, `DATABASE_ERROR` when its driver cannot be loaded).
  */
-export async function createDatabase<TClient extends DatabaseClient>(options: CreateDatabaseOptions<TClient>): Promise<TClient> {
+export async function createDatabase<TClient extends DatabaseClient>(options: CreateDatabaseOptions<TClient>): Promise<StrataDatabase<TClient>> {
   const config = options.config ?? (await loadProjectConfig(options.root));
   const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath };
-  const key = datasourceKey(connection);
+  const replicas = config.replicas ?? [];
+  const key = datasourceKey(connection, replicas);
+  if (options.shutdown !== false) installShutdownHooks({ close: closeDatabases, isOpen: () => registry().size > 0 }, options.shutdown);
   const known = registry().get(key);
-  if (known !== undefined) return (await known.client) as TClient;
+  if (known !== undefined) return (await known.client) as StrataDatabase<TClient>;
 
-  const adapter = createEngineAdapter(connection);
-  const client = adapter.then((a) => new options.PrismaClient({ adapter: a.factory, log: options.log ?? ['error', 'warn'] }));
-  const entry: Entry = { client, adapter };
+  const log = options.log ?? ['error', 'warn'];
+  const open = async (target: EngineConnection): Promise<Opened & { client: TClient }> => {
+    const adapter = await createEngineAdapter(target);
+    // Tenancy: one client for every tenant; the factory routes the placeholder schema, `db.tenant(id)` sets the tenant.
+    const client = new options.PrismaClient({ adapter: tenantDriverFactory(adapter.factory, config), log });
+    return { adapter, client: attachTenancy(client, config) };
+  };
+  const opened = Promise.all([open(connection), ...replicas.map((url) => open({ engine: config.engine, url }))]);
+  // The one place `db` is assembled: further client steps (tenancy) go into buildStrataClient's parts.
+  const client = opened.then(([primary, ...others]) =>
+    buildStrataClient({ primary: primary.client, replicas: others.map((o) => o.client), readYourWritesMs: config.readYourWritesMs }),
+  );
+  const entry: Entry = { client, opened };
   registry().set(key, entry);
   try {
     return await client;
   } catch (error) {
     if (registry().get(key) === entry) registry().delete(key);
+    await closeOpened(opened);
     throw error;
   }
 }
 
 /**
- * Disconnect every client {@link createDatabase} created in this process and close what Strata
- * opened for them (PGlite instances). The next `createDatabase` call creates a fresh client.
- * For graceful shutdown and tests.
+ * Disconnect every client {@link createDatabase} created in this process (replicas included)
+ * and close what Strata opened for them (pools, PGlite instances). The next `createDatabase`
+ * call creates a fresh client. For graceful shutdown and tests.
  */
 export async function closeDatabases(): Promise<void> {
   const entries = [...registry().values()];
   registry().clear();
+  await Promise.all(entries.map((entry) => closeOpened(entry.opened)));
+}
+
+async function closeOpened(opened: Promise<Opened[]>): Promise<void> {
+  const all = await opened.catch(() => [] as Opened[]);
   await Promise.all(
-    entries.map(async (entry) => {
-      const client = await entry.client.catch(() => undefined);
-      await client?.$disconnect();
-      const adapter = await entry.adapter.catch(() => undefined);
-      await adapter?.close();
+    all.map(async ({ client, adapter }) => {
+      await client.$disconnect();
+      await adapter.close();
     }),
   );
 }
 
 /** A key for the datasource (engine plus where it points), hashed so the registry never shows a password in a debugger or heap dump. */
-function datasourceKey(connection: EngineConnection): string {
-  const target = JSON.stringify([connection.engine, connection.dataPath ?? null, connection.url ?? null, connection.connection ?? null]);
+function datasourceKey(connection: EngineConnection, replicas: readonly string[]): string {
+  const target = JSON.stringify([connection.engine, connection.dataPath ?? null, connection.url ?? null, connection.connection ?? null, replicas]);
   return createHash('sha256').update(target).digest('hex');
 }
 

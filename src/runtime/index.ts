@@ -3,6 +3,15 @@
  */
 export { closeDatabases, createDatabase } from './create-database.js';
 export type { CreateDatabaseOptions, DatabaseClient, PrismaClientClass, PrismaLogLevel, StrataClientOptions } from './create-database.js';
+export { buildStrataClient } from './strata-client.js';
+export type { StrataClientParts, StrataDatabase, StrataExtras, TransactionClient } from './strata-client.js';
+export { runTransaction } from './transaction.js';
+export type { IsolationLevel, TransactionOptions } from './transaction.js';
+export { READ_OPERATIONS, READ_RAW_OPERATIONS, routeReads, trackWrites } from './replicas.js';
+export type { RouteReadsOptions } from './replicas.js';
+export { readYourWritesScope } from './read-your-writes.js';
+export { closeWithin, installShutdownHooks, SHUTDOWN_TIMEOUT_MS } from './shutdown.js';
+export type { ShutdownOptions, ShutdownTarget } from './shutdown.js';
 export { isDatabaseAdapter } from './database-adapter.js';
 export type { DatabaseAdapter, DatabaseConnectionOptions, DatabaseProvider, DatabaseStatus, RawDatabaseClient } from './database-adapter.js';
 export { testConnection } from './test-connection.js';

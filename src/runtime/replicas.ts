@@ -1,0 +1,108 @@
+/**
+ * Read replicas: a Prisma query extension on the primary client that sends reads outside
+ * transactions to a replica client (round-robin) and everything else to the primary. The same
+ * idea as `@prisma/extension-read-replicas`, which Strata does not use because it leaves
+ * `$queryRaw` on the primary and has no read-your-writes.
+ */
+import { StrataError } from '../errors.js';
+import { recordWrite, wroteRecently } from './read-your-writes.js';
+
+/** Model operations that only read, sent to a replica outside transactions. */
+export const READ_OPERATIONS: ReadonlySet<string> = new Set([
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'findUnique',
+  'findUniqueOrThrow',
+  'count',
+  'aggregate',
+  'groupBy',
+]);
+
+/** Client methods that only read (by convention: a raw write goes through `db.primary()`). */
+export const READ_RAW_OPERATIONS: ReadonlySet<string> = new Set(['$queryRaw', '$queryRawUnsafe', '$queryRawTyped']);
+
+/** A client Prisma can extend: every generated PrismaClient. */
+export interface ExtendableClient {
+  $extends(extension: object): unknown;
+}
+
+/** Options of {@link routeReads}. */
+export interface RouteReadsOptions {
+  /** After a write in the same async context, reads go to the primary for this long (ms). Default `2000`. */
+  readYourWritesMs?: number;
+}
+
+/** What Prisma passes to a `$allOperations` query extension. */
+interface OperationCall {
+  model?: string;
+  operation: string;
+  args: unknown;
+  query(args: unknown): Promise<unknown>;
+  __internalParams?: { transaction?: unknown };
+}
+
+type AnyMethod = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * `primary` extended so that reads (`READ_OPERATIONS` on models, `$queryRaw*`) outside a
+ * transaction run on one of `replicas` (round-robin), unless the current async context wrote
+ * within `readYourWritesMs`; writes, transactions and everything else run on the primary.
+ * Writes are recorded for read-your-writes.
+ *
+ * @throws StrataError `REPLICA_ERROR` when `primary` cannot be extended (not a PrismaClient).
+ */
+export function routeReads<TClient>(primary: TClient, replicas: readonly unknown[], options: RouteReadsOptions = {}): TClient {
+  if (typeof (primary as Partial<ExtendableClient>).$extends !== 'function') {
+    throw new StrataError('REPLICA_ERROR', 'Read replicas need a Prisma client that supports `$extends`.', {
+      hint: 'Pass the generated PrismaClient class to createDatabase, or remove `replicas` from the config.',
+    });
+  }
+  if (replicas.length === 0) return primary;
+  const windowMs = options.readYourWritesMs ?? 2000;
+  let next = 0;
+  const pick = (): Record<string, unknown> => replicas[next++ % replicas.length] as Record<string, unknown>;
+  const extension = {
+    name: 'strata-read-replicas',
+    query: {
+      $allOperations(call: OperationCall): Promise<unknown> {
+        const raw = call.model === undefined;
+        const reads = raw ? READ_RAW_OPERATIONS.has(call.operation) : READ_OPERATIONS.has(call.operation);
+        if (!reads) return call.query(call.args).then(wrote);
+        if (call.__internalParams?.transaction !== undefined || wroteRecently(windowMs)) return call.query(call.args);
+        const replica = pick();
+        if (raw) {
+          const method = (replica[call.operation] as AnyMethod).bind(replica);
+          return Array.isArray(call.args) ? method(...(call.args as unknown[])) : method(call.args);
+        }
+        const delegate = replica[delegateName(call.model as string)] as Record<string, AnyMethod>;
+        return (delegate[call.operation] as AnyMethod).call(delegate, call.args);
+      },
+    },
+  };
+  return (primary as unknown as ExtendableClient).$extends(extension) as TClient;
+}
+
+/** `primary` extended to record its writes for read-your-writes (what `db.primary()` runs on). */
+export function trackWrites<TClient>(primary: TClient): TClient {
+  const extension = {
+    name: 'strata-track-writes',
+    query: {
+      $allOperations(call: OperationCall): Promise<unknown> {
+        const reads = call.model === undefined ? READ_RAW_OPERATIONS.has(call.operation) : READ_OPERATIONS.has(call.operation);
+        return reads ? call.query(call.args) : call.query(call.args).then(wrote);
+      },
+    },
+  };
+  return (primary as unknown as ExtendableClient).$extends(extension) as TClient;
+}
+
+function wrote<T>(result: T): T {
+  recordWrite();
+  return result;
+}
+
+/** The client property of a model (`ExampleRecord` → `exampleRecord`), as Prisma names it. */
+function delegateName(model: string): string {
+  return model.charAt(0).toLowerCase() + model.slice(1);
+}
