@@ -41,6 +41,7 @@ const KEYWORDS: Record<string, Field> = {};
 const SYNONYMS: Array<[Field, string[]]> = [
   ['server', ['server', 'data source', 'address', 'addr', 'network address']],
   ['port', ['port']],
+  ['instanceName', ['instancename', 'instance name']],
   ['database', ['database', 'initial catalog']],
   ['username', ['user id', 'userid', 'uid', 'user', 'username', 'user name']],
   ['password', ['password', 'pwd']],
@@ -50,7 +51,7 @@ const SYNONYMS: Array<[Field, string[]]> = [
   ['authentication', ['authentication']],
   ['applicationName', ['application name', 'applicationname', 'app', 'application_name']],
   ['connectTimeout', ['connect timeout', 'connection timeout', 'connecttimeout', 'connectiontimeout', 'timeout', 'logintimeout', 'connect_timeout']],
-  ['requestTimeout', ['command timeout', 'commandtimeout', 'sockettimeout', 'request timeout']],
+  ['requestTimeout', ['command timeout', 'commandtimeout', 'sockettimeout', 'request timeout', 'requesttimeout']],
   ['poolSize', ['max pool size', 'connectionlimit', 'connection_limit']],
   ['poolTimeout', ['pooltimeout', 'pool_timeout']],
   ['multiSubnetFailover', ['multisubnetfailover', 'multi subnet failover']],
