@@ -1,0 +1,131 @@
+/**
+ * `db.tenant(id)`: routing of one shared PrismaClient to per-tenant schemas. {@link tenantDriverFactory}
+ * wraps the driver adapter factory the client is built with, {@link attachTenancy} adds
+ * `tenant(id)` to the client. `createDatabase` applies both when `config.tenancy` is set.
+ */
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { ResolvedConfig } from '../config/types.js';
+import { StrataError } from '../errors.js';
+import type { ExtendableClient, RuntimeDataModel } from './tenant-client.js';
+import { createTenantClient } from './tenant-client.js';
+import { TenantClientCache } from './tenant-cache.js';
+import type { TenantScope } from './tenant-context.js';
+import { tenantContext } from './tenant-context.js';
+import type { TenantEntry } from './tenant-directory.js';
+import { TenantDirectory } from './tenant-directory.js';
+import { wrapTenantDriverFactory } from './tenant-driver.js';
+import { assertTenantId, TENANT_REGISTRY_TABLE } from './tenant-id.js';
+
+/** A client with `tenant(id)`: the same client type, routed to tenant `id`'s schema. */
+export type TenantAware<C> = C & {
+  /**
+   * The client of tenant `id` (cached, LRU of `tenancy.maxClients`, default 500). Tenant-scoped
+   * models resolve to its schema, shared models to their own. The id is checked at once
+   * (`TENANT_INVALID_ID`); the registry on the first query (`TENANT_NOT_FOUND`, `TENANT_NOT_ACTIVE`).
+   *
+   * @example const invoices = await db.tenant('acme').invoice.findMany();
+   */
+  tenant(id: string): C;
+};
+
+/** The parts of the config routing reads. */
+export type TenancyRoutingConfig = Pick<ResolvedConfig, 'tenancy' | 'appNamespace'>;
+
+/** Options of {@link attachTenancy} beyond the config. */
+export interface AttachTenancyOptions {
+  /** How long the cached registry is trusted, in ms. Default `5000`; an unknown or inactive id always reloads it. */
+  registryTtlMs?: number;
+  /** Read the registry; default: `SELECT id, schema, status FROM "<appNamespace>"."_strata_tenants"` through the client. */
+  loadRegistry?: () => Promise<TenantEntry[]>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * The driver adapter factory to build the client with: `factory` wrapped for tenant routing when
+ * `config.tenancy` is set, else `factory` itself.
+ */
+export function tenantDriverFactory<F extends SqlDriverAdapterFactory>(factory: F, config: TenancyRoutingConfig): F {
+  return config.tenancy === undefined ? factory : wrapTenantDriverFactory(factory);
+}
+
+/**
+ * Add `tenant(id)` to `client` (built over {@link tenantDriverFactory}'s factory) when
+ * `config.tenancy` is set; return `client` unchanged otherwise.
+ *
+ * @throws StrataError `CONFIG_INVALID` when the client already has a `tenant` member (a model
+ *   named `Tenant`) or the schema prefix is not a plain lowercase identifier.
+ */
+export function attachTenancy<C extends object>(client: C, config: TenancyRoutingConfig, options: AttachTenancyOptions = {}): TenantAware<C> {
+  const tenancy = config.tenancy;
+  if (tenancy === undefined) return client as TenantAware<C>;
+  const base = client as C & ExtendableClient & { _runtimeDataModel?: RuntimeDataModel; $queryRawUnsafe?: (sql: string) => Promise<unknown[]> };
+  if ('tenant' in base) {
+    throw new StrataError('CONFIG_INVALID', 'The client already has a `tenant` member (a model named Tenant?), so db.tenant(id) cannot be added.', {
+      hint: 'Rename the model (e.g. `model Organization { ... @@map("tenants") }`), then run: strata generate',
+    });
+  }
+  const prefix = tenancy.schemaPrefix;
+  const sharedSchema = config.appNamespace ?? 'public';
+  for (const [what, name] of [['tenancy.schemaPrefix', prefix], ['appNamespace', sharedSchema]] as const) {
+    if (!SCHEMA_NAME.test(name)) {
+      throw new StrataError('CONFIG_INVALID', `${what} "${name}" is not a plain lowercase SQL identifier.`, { hint: `Set ${what} in strata.config.ts to letters, digits and "_" only, e.g. "tenant_".` });
+    }
+  }
+  const read = options.loadRegistry ?? (() => readRegistry(base, sharedSchema));
+  // The registry is shared: read it outside whatever tenant operation needed it.
+  const load = (): Promise<TenantEntry[]> => tenantContext().exit(read);
+  const directory = new TenantDirectory({ load, schemaPrefix: prefix, ttlMs: options.registryTtlMs ?? 5000 });
+  const cache = new TenantClientCache<C>({ max: tenancy.maxClients });
+  const scopes = new Map<string, TenantScope>();
+  const scopeOf = (entry: TenantEntry): TenantScope => {
+    let scope = scopes.get(entry.id);
+    if (scope === undefined || scope.schema !== entry.schema) {
+      scope = { tenant: entry.id, schema: entry.schema, sharedSchema, schemaPrefix: prefix };
+      scopes.set(entry.id, scope);
+      if (scopes.size > tenancy.maxClients * 2) scopes.delete(scopes.keys().next().value!);
+    }
+    return scope;
+  };
+  const tenant = (id: string): C => {
+    assertTenantId(id);
+    return cache.getOrCreate(id, () =>
+      createTenantClient(base, {
+        tenant: id,
+        dataModel: base._runtimeDataModel,
+        scope: () => {
+          const fresh = directory.lookup(id);
+          return fresh !== undefined ? scopeOf(fresh) : directory.require(id).then(scopeOf);
+        },
+      }),
+    );
+  };
+  Object.defineProperty(base, 'tenant', { value: tenant, enumerable: false, configurable: true });
+  Object.defineProperty(base, TENANCY, { value: { directory, cache } satisfies TenancyHandle, enumerable: false, configurable: true });
+  return base as unknown as TenantAware<C>;
+}
+
+const TENANCY = Symbol.for('strata.tenancy.router');
+
+/** What {@link tenancyOf} exposes of an attached router. */
+export interface TenancyHandle {
+  /** The cached registry; `invalidate()` it after creating or dropping tenants in this process. */
+  directory: TenantDirectory;
+  /** The tenant client cache (`size`, `clear()`). */
+  cache: { readonly size: number; clear(): void };
+}
+
+/** The router state of a client returned by {@link attachTenancy}, or `undefined` when tenancy is off. */
+export function tenancyOf(client: object): TenancyHandle | undefined {
+  return (client as { [TENANCY]?: TenancyHandle })[TENANCY];
+}
+
+async function readRegistry(client: { $queryRawUnsafe?: (sql: string) => Promise<unknown[]> }, schema: string): Promise<TenantEntry[]> {
+  if (client.$queryRawUnsafe === undefined) throw new StrataError('INTERNAL', 'The client has no $queryRawUnsafe to read the tenant registry with.');
+  try {
+    return (await client.$queryRawUnsafe(`SELECT id, schema, status FROM "${schema}"."${TENANT_REGISTRY_TABLE}"`)) as TenantEntry[];
+  } catch (error) {
+    if (/42P01|does not exist/.test(String((error as { message?: unknown }).message ?? error))) return [];
+    throw error;
+  }
+}

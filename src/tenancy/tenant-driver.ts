@@ -1,0 +1,176 @@
+/**
+ * The driver adapter wrapper behind `db.tenant(id)`: ONE driver adapter (and one pool, one query
+ * compiler, one plan cache) serves every tenant. Tenant-scoped models are composed into the
+ * placeholder schema `"__strata_tenant__"`; every statement that names it is rewritten here to
+ * the current tenant's schema, taken from {@link currentTenantScope}. A statement naming it with
+ * no tenant in context fails with `TENANT_CONTEXT_MISSING` and never reaches the database.
+ *
+ * Transactions are bound to the tenant that started them, so their statements keep going to that
+ * tenant's schema whatever context they are later issued from. Raw SQL sent through a tenant
+ * client runs with the tenant's schema first on `search_path` (`SET LOCAL` in a transaction).
+ */
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlQuery,
+  SqlResultSet,
+  Transaction,
+} from '@prisma/driver-adapter-utils';
+import { StrataError } from '../errors.js';
+import type { TenantScope } from './tenant-context.js';
+import { currentTenantScope } from './tenant-context.js';
+import { TENANT_PLACEHOLDER_SCHEMA } from './tenant-id.js';
+
+const PLACEHOLDER = `"${TENANT_PLACEHOLDER_SCHEMA}"`;
+
+/** Options of {@link wrapTenantDriverFactory}. */
+export interface TenantDriverOptions {
+  /** Where the current tenant comes from. Default {@link currentTenantScope} (the AsyncLocalStorage `db.tenant(id)` sets). */
+  scope?: () => TenantScope | undefined;
+}
+
+/**
+ * Wrap a PostgreSQL-family driver adapter factory so that statements naming the placeholder
+ * schema run in the current tenant's schema. Other statements (shared models, Prisma's own
+ * `BEGIN`/`COMMIT`) pass through untouched. The returned factory keeps the wrapped one's
+ * other members (e.g. `connectToShadowDb`).
+ *
+ * @example
+ * const factory = wrapTenantDriverFactory(new PrismaPg(pool));
+ * const client = new PrismaClient({ adapter: factory });
+ */
+export function wrapTenantDriverFactory<F extends SqlDriverAdapterFactory>(factory: F, options: TenantDriverOptions = {}): F {
+  const scope = options.scope ?? currentTenantScope;
+  const wrapped = Object.create(factory) as F;
+  wrapped.connect = async () => wrapTenantDriver(await factory.connect(), scope);
+  return wrapped;
+}
+
+/**
+ * `sql` with the placeholder schema replaced by `scope`'s schema.
+ *
+ * @throws StrataError `TENANT_CONTEXT_MISSING` when `sql` names the placeholder and `scope` is unset.
+ */
+export function routeSql(sql: string, scope: TenantScope | undefined): string {
+  if (!sql.includes(PLACEHOLDER)) return sql;
+  if (scope === undefined) {
+    throw new StrataError('TENANT_CONTEXT_MISSING', `A query on a tenant-scoped model ran without a tenant: ${sql.slice(0, 120)}${sql.length > 120 ? '...' : ''}`, {
+      hint: 'Query tenant-scoped models through `db.tenant(id)`, e.g. `await db.tenant("acme").invoice.findMany()`.',
+    });
+  }
+  return sql.replaceAll(PLACEHOLDER, `"${scope.schema}"`);
+}
+
+/**
+ * Refuse raw SQL, sent through tenant `scope`, that names another tenant's schema or changes
+ * `search_path`. A guard against mistakes, not a security boundary: raw SQL is the app's code.
+ *
+ * @throws StrataError `OPERATION_REFUSED` naming the schema found.
+ */
+export function assertRawSqlStaysInTenant(sql: string, scope: TenantScope): void {
+  const prefix = scope.schemaPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const qualified = new RegExp(`(?<![A-Za-z0-9_$])"?(${prefix}[A-Za-z0-9_$]*)"?\\s*\\.`, 'gi');
+  for (const match of sql.matchAll(qualified)) {
+    const named = match[0].startsWith('"') ? match[1]! : match[1]!.toLowerCase();
+    if (named !== scope.schema) {
+      throw new StrataError('OPERATION_REFUSED', `Raw SQL sent through tenant "${scope.tenant}" names schema "${named}", which is not its own.`, {
+        hint: `Through db.tenant("${scope.tenant}"), leave tenant tables unqualified (they resolve to "${scope.schema}"); use db.tenant(otherId) for another tenant.`,
+      });
+    }
+  }
+  if (/\bsearch_path\b/i.test(sql)) {
+    throw new StrataError('OPERATION_REFUSED', `Raw SQL sent through tenant "${scope.tenant}" changes search_path.`, {
+      hint: `db.tenant("${scope.tenant}") sets search_path to "${scope.schema}", "${scope.sharedSchema}" for its raw SQL; run search_path changes through the base client.`,
+    });
+  }
+}
+
+const NO_ARGS = { args: [], argTypes: [] };
+
+function searchPath(scope: TenantScope): SqlQuery {
+  return { sql: `SET LOCAL search_path TO "${scope.schema}", "${scope.sharedSchema}"`, ...NO_ARGS };
+}
+
+/** Run `fn` in a transaction of its own on `driver` (Prisma's commit protocol: `COMMIT` unless the adapter uses phantom queries). */
+async function inTransaction<T>(driver: SqlDriverAdapter, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  const tx = await driver.startTransaction();
+  const phantom = tx.options.usePhantomQuery;
+  let result: T;
+  try {
+    result = await fn(tx);
+  } catch (error) {
+    if (!phantom) await tx.executeRaw({ sql: 'ROLLBACK', ...NO_ARGS }).catch(() => undefined);
+    await tx.rollback().catch(() => undefined);
+    throw error;
+  }
+  if (!phantom) await tx.executeRaw({ sql: 'COMMIT', ...NO_ARGS });
+  await tx.commit();
+  return result;
+}
+
+function refuseForeignReplay(scope: TenantScope | undefined): void {
+  if (scope?.replay === undefined) return;
+  throw new StrataError('OPERATION_REFUSED', `A batch transaction of tenant "${scope.replay.tenant}" holds a query that is not from db.tenant("${scope.replay.tenant}").`, {
+    hint: `Build every query of db.tenant("${scope.replay.tenant}").$transaction([...]) from that same tenant client.`,
+  });
+}
+
+function wrapTenantDriver(driver: SqlDriverAdapter, scopeOf: () => TenantScope | undefined): SqlDriverAdapter {
+  const run = async <R>(query: SqlQuery, send: (q: SqlQuery, on: SqlDriverAdapter | Transaction) => Promise<R>): Promise<R> => {
+    const scope = scopeOf();
+    refuseForeignReplay(scope);
+    const sql = routeSql(query.sql, scope);
+    if (scope?.raw !== true) return send(sql === query.sql ? query : { ...query, sql }, driver);
+    assertRawSqlStaysInTenant(sql, scope);
+    return inTransaction(driver, async (tx) => {
+      await tx.executeRaw(searchPath(scope));
+      return send({ ...query, sql }, tx);
+    });
+  };
+  const wrapped: SqlDriverAdapter = {
+    provider: driver.provider,
+    adapterName: driver.adapterName,
+    queryRaw: (query) => run<SqlResultSet>(query, (q, on) => on.queryRaw(q)),
+    executeRaw: (query) => run<number>(query, (q, on) => on.executeRaw(q)),
+    executeScript: (script) => driver.executeScript(routeSql(script, scopeOf())),
+    startTransaction: async (isolationLevel?: IsolationLevel) => {
+      const bound = scopeOf();
+      return wrapTenantTransaction(await driver.startTransaction(isolationLevel), bound, scopeOf);
+    },
+    dispose: () => driver.dispose(),
+  };
+  if (driver.getConnectionInfo !== undefined) wrapped.getConnectionInfo = () => driver.getConnectionInfo!();
+  return wrapped;
+}
+
+/** A transaction whose statements go to the schema of the tenant that started it (or, for an unbound one, of the current context). */
+function wrapTenantTransaction(tx: Transaction, bound: TenantScope | undefined, scopeOf: () => TenantScope | undefined): Transaction {
+  let searchPathSet = false;
+  const run = async <R>(query: SqlQuery, send: (q: SqlQuery) => Promise<R>): Promise<R> => {
+    const current = scopeOf();
+    const scope = bound ?? current;
+    const sql = routeSql(query.sql, scope);
+    if (scope !== undefined && current?.raw === true) {
+      assertRawSqlStaysInTenant(sql, scope);
+      if (!searchPathSet) {
+        await tx.executeRaw(searchPath(scope));
+        searchPathSet = true;
+      }
+    }
+    return send(sql === query.sql ? query : { ...query, sql });
+  };
+  const wrapped: Transaction = {
+    provider: tx.provider,
+    adapterName: tx.adapterName,
+    options: tx.options,
+    queryRaw: (query) => run(query, (q) => tx.queryRaw(q)),
+    executeRaw: (query) => run(query, (q) => tx.executeRaw(q)),
+    commit: () => tx.commit(),
+    rollback: () => tx.rollback(),
+  };
+  if (tx.createSavepoint !== undefined) wrapped.createSavepoint = (name) => tx.createSavepoint!(name);
+  if (tx.rollbackToSavepoint !== undefined) wrapped.rollbackToSavepoint = (name) => tx.rollbackToSavepoint!(name);
+  if (tx.releaseSavepoint !== undefined) wrapped.releaseSavepoint = (name) => tx.releaseSavepoint!(name);
+  return wrapped;
+}
