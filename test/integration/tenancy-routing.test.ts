@@ -12,6 +12,7 @@ import { isStrataError } from '../../src/errors.js';
 import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
 import { createTenants } from '../../src/tenancy/index.js';
 import type { TenantAware } from '../../src/tenancy/router.js';
+import { tenancyOf } from '../../src/tenancy/router.js';
 import type { TenantProject, TenantTestClient } from './tenancy-routing-fixture.js';
 import { SHARED_DDL, tenantProject } from './tenancy-routing-fixture.js';
 
@@ -170,6 +171,22 @@ describe('db.tenant(id) routing', () => {
     });
     after(() => closeDatabases());
     scenario(() => db);
+
+    test('10,000 tenant clients: LRU-bounded, no listener leak, tenants keep routing', async () => {
+      const warnings: Error[] = [];
+      const onWarning = (w: Error): void => void warnings.push(w);
+      process.on('warning', onWarning);
+      try {
+        for (let i = 0; i < 10_000; i++) db.tenant(`t${i}`);
+        assert.equal(tenancyOf(db)?.cache.size, 500, 'maxClients (default 500) bounds the cache');
+        const rows = await Promise.all(Array.from({ length: 30 }, (_, i) => db.tenant(TENANTS[i % 3]!).item.findUnique({ where: { id: 1 } })));
+        assert.deepEqual(rows.map((r) => r?.owner), Array.from({ length: 30 }, (_, i) => TENANTS[i % 3]));
+        await new Promise((r) => setImmediate(r));
+        assert.deepEqual(warnings.map((w) => w.name), [], 'no MaxListenersExceededWarning or other warning');
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
   });
 
   describe('postgres', () => {
