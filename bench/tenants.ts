@@ -1,0 +1,163 @@
+/**
+ * Schema-per-tenant on PostgreSQL, one shared client: what do provisioning, fan-out migration
+ * and routing cost, and does routing stay close to a single-schema app?
+ *
+ * (a) provision N tenants (default 1,000) with a 5-table template through `createTenants().create`;
+ * (b) fan-out migrate them (one added column) through `createTenants().migrate`;
+ * (c) route Q point reads (default 100,000, sequential awaits) round-robin across 1,000 and
+ *     10,000 tenants through `db.tenant(id).item.findUnique`, against the same query through the
+ *     same generated client type with `Item` in one ordinary schema; the extra 9,000 tenants are
+ *     created as plain schemas from the template script (registry rows included), for speed;
+ * (d) RSS/heap growth per cached tenant client; peak open connections (pg_stat_activity by
+ *     application_name) during a concurrent burst, against the pool max.
+ * Throwaway database, dropped after. Not run by CI.
+ *
+ * Run: node --expose-gc --import tsx bench/tenants.ts [--tenants 1000] [--big 10000] [--queries 100000]
+ *   (server: STRATA_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { generateFromComposed } from '../src/generate/index.js';
+import type { PrismaClientClass } from '../src/runtime/index.js';
+import { closeDatabases, createDatabase } from '../src/runtime/index.js';
+import { createTenants } from '../src/tenancy/index.js';
+import type { TenantAware } from '../src/tenancy/router.js';
+import { tenancyOf } from '../src/tenancy/router.js';
+import { provisionScript, readTemplate } from '../src/tenancy/template.js';
+import type { TenantTestClient } from '../test/integration/tenancy-routing-fixture.js';
+import { SHARED_DDL, TENANT_SCHEMA, TENANT_TEMPLATE_SQL, tenantProject } from '../test/integration/tenancy-routing-fixture.js';
+import { generateProject } from '../test/unit/generate/helpers.js';
+
+const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const { values: argv } = parseArgs({ options: { tenants: { type: 'string', default: '1000' }, big: { type: 'string', default: '10000' }, queries: { type: 'string', default: '100000' } } });
+const N = Number(argv.tenants);
+const BIG = Number(argv.big);
+const Q = Number(argv.queries);
+const POOL_MAX = 10;
+const SINGLE = 'bench_single';
+
+const name = `strata_bench_tenants_${randomBytes(4).toString('hex')}`;
+const dbUrl = new URL(SERVER);
+dbUrl.pathname = `/${name}`;
+const plainUrl = dbUrl.toString();
+dbUrl.searchParams.set('connection_limit', String(POOL_MAX));
+dbUrl.searchParams.set('application_name', name);
+
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const pct = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+
+async function timeQueries(label: string, run: (i: number) => Promise<unknown>): Promise<{ label: string; p50: number; p99: number; total: number }> {
+  for (let i = 0; i < 2000; i++) await run(i); // warm-up
+  const samples = new Float64Array(Q);
+  const start = performance.now();
+  for (let i = 0; i < Q; i++) {
+    const t = performance.now();
+    await run(i);
+    samples[i] = performance.now() - t;
+  }
+  const total = performance.now() - start;
+  samples.sort();
+  return { label, p50: pct(samples, 0.5) * 1000, p99: pct(samples, 0.99) * 1000, total };
+}
+
+const admin = new pg.Client({ connectionString: SERVER });
+await admin.connect();
+await admin.query(`CREATE DATABASE "${name}"`);
+const sql = new pg.Client({ connectionString: plainUrl });
+try {
+  await sql.connect();
+  await sql.query(SHARED_DDL);
+  await sql.query(`CREATE SCHEMA "${SINGLE}"; ${TENANT_TEMPLATE_SQL.replaceAll('"__strata_tenant__"', `"${SINGLE}"`)}`);
+  await sql.query(`INSERT INTO "public"."Plan" VALUES (7, 'gold'); INSERT INTO "${SINGLE}"."Item" (id, sku, owner) SELECT g, 'sku-' || g, 'single' FROM generate_series(1, 3) g`);
+
+  const fixture = await tenantProject();
+  const config = fixture.config('postgres', dbUrl.toString());
+  const rows: string[][] = [];
+
+  // (a) provisioning through the core API
+  const tenants = createTenants(config);
+  const ids = Array.from({ length: N }, (_, i) => `t${i}`);
+  let t0 = performance.now();
+  for (const id of ids) await tenants.create(id);
+  const provisionS = (performance.now() - t0) / 1000;
+  rows.push(['provision (createTenants.create, 5 tables)', `${N} tenants`, `${provisionS.toFixed(1)} s`, `${(N / provisionS).toFixed(1)} tenants/s`]);
+
+  // (b) fan-out migrate: one more template migration
+  const next = join(config.migrations, 'tenant', '20260102000000_tag_color');
+  await mkdir(next, { recursive: true });
+  await writeFile(join(next, 'migration.sql'), 'ALTER TABLE "__strata_tenant__"."Tag" ADD COLUMN "color" TEXT;\n');
+  t0 = performance.now();
+  const migrated = await tenants.migrate({ all: true });
+  const migrateS = (performance.now() - t0) / 1000;
+  const failed = (migrated as unknown as { failed?: unknown[] }).failed?.length ?? 0;
+  rows.push(['fan-out migrate (default concurrency)', `${N} tenants, ${failed} failed`, `${migrateS.toFixed(1)} s`, `${(N / migrateS).toFixed(1)} tenants/s`]);
+  await tenants.close();
+
+  // Rows to read in every tenant (3 each, owner = id), and the extra plain-schema tenants.
+  const template = await readTemplate(config);
+  for (let i = 0; i < N; i += 200) {
+    await sql.query(ids.slice(i, i + 200).map((id) => `INSERT INTO "tenant_${id}"."Item" (id, sku, owner) VALUES (1, 's1', '${id}'), (2, 's2', '${id}'), (3, 's3', '${id}');`).join('\n'));
+  }
+  t0 = performance.now();
+  const bigIds = Array.from({ length: BIG }, (_, i) => `t${i}`);
+  for (let i = N; i < BIG; i += 100) {
+    const batch = bigIds.slice(i, Math.min(BIG, i + 100));
+    await sql.query(
+      'BEGIN;\n' +
+        batch.map((id) => `${provisionScript(template, `tenant_${id}`)}\nINSERT INTO "tenant_${id}"."Item" (id, sku, owner) VALUES (1, 's1', '${id}'), (2, 's2', '${id}'), (3, 's3', '${id}');`).join('\n') +
+        `\nINSERT INTO "public"."_strata_tenants" (id, schema, status) SELECT x, 'tenant_' || x, 'active' FROM unnest($1::text[]) x;\nCOMMIT;`.replace('$1::text[]', `ARRAY[${batch.map((id) => `'${id}'`).join(',')}]`),
+    );
+  }
+  if (BIG > N) rows.push(['plain-schema tenants (SQL, not the API)', `${BIG - N} tenants`, `${((performance.now() - t0) / 1000).toFixed(1)} s`, '']);
+
+  // (c) routing
+  const single = await generateProject(Object.fromEntries(Object.entries(TENANT_SCHEMA).map(([k, v]) => [k, v.replaceAll('__strata_tenant__', SINGLE)])));
+  const singleClient = (await import(pathToFileURL(join((await generateFromComposed(single.config)).clientDir, 'client.ts')).href)) as { PrismaClient: PrismaClientClass<TenantTestClient> };
+  const base = await createDatabase({ PrismaClient: singleClient.PrismaClient, config: { ...config, tenancy: undefined, url: dbUrl.toString().replace(`application_name=${name}`, `application_name=${name}_single`) }, shutdown: false });
+  const db = (await createDatabase({ PrismaClient: fixture.PrismaClient, config: { ...config, tenancy: { ...config.tenancy!, maxClients: Math.max(BIG, 500) } }, shutdown: false })) as unknown as TenantAware<TenantTestClient>;
+
+  const results = [];
+  results.push(await timeQueries('single schema (baseline)', (i) => base.item.findUnique({ where: { id: (i % 3) + 1 } })));
+  results.push(await timeQueries(`db.tenant(id), ${N} tenants`, (i) => db.tenant(ids[i % N]!).item.findUnique({ where: { id: (i % 3) + 1 } })));
+  gc();
+  const before = process.memoryUsage();
+  const cachedBefore = tenancyOf(db)!.cache.size;
+  results.push(await timeQueries(`db.tenant(id), ${BIG} tenants`, (i) => db.tenant(bigIds[i % BIG]!).item.findUnique({ where: { id: (i % 3) + 1 } })));
+  gc();
+  const after = process.memoryUsage();
+  const added = tenancyOf(db)!.cache.size - cachedBefore;
+  results.push(await timeQueries('single schema (baseline, again)', (i) => base.item.findUnique({ where: { id: (i % 3) + 1 } })));
+
+  // (d) connections under a concurrent burst
+  let peak = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const r = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [name, name]);
+      peak = Math.max(peak, Number(r.rows[0]!.n));
+      await new Promise((res) => setTimeout(res, 2));
+    }
+  })();
+  await Promise.all(Array.from({ length: 20_000 }, (_, i) => db.tenant(bigIds[i % BIG]!).item.findMany()));
+  sampling = false;
+  await sampler;
+
+  const baseline = (results[0]!.p50 + results[3]!.p50) / 2;
+  console.log(`\nbench/tenants — PostgreSQL, ${Q} sequential point reads per row, pool max ${POOL_MAX}\n`);
+  console.table(rows.map(([what, n, time, rate]) => ({ what, n, time, rate })));
+  console.table(results.map((r) => ({ run: r.label, 'p50 µs': r.p50.toFixed(0), 'p99 µs': r.p99.toFixed(0), 'total s': (r.total / 1000).toFixed(1), 'p50 ÷ baseline': (r.p50 / baseline).toFixed(2) })));
+  console.log(`RSS ${mb(after.rss)} (Δ ${mb(after.rss - before.rss)}), heap Δ ${mb(after.heapUsed - before.heapUsed)} for ${added} more cached tenant clients → ${((after.rss - before.rss) / 1024 / Math.max(1, added)).toFixed(1)} KB RSS, ${((after.heapUsed - before.heapUsed) / 1024 / Math.max(1, added)).toFixed(1)} KB heap per client`);
+  console.log(`peak open connections during a 20,000-query burst over ${BIG} tenants: ${peak} (pool max ${POOL_MAX})`);
+  await single.cleanup();
+  await fixture.project.cleanup();
+} finally {
+  await closeDatabases();
+  await sql.end().catch(() => undefined);
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+}
