@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -108,6 +108,27 @@ describe('strata doctor (built CLI)', () => {
       const synced = strata(['doctor'], dir, { DATABASE_URL: url });
       assert.equal(synced.code, 0, synced.stdout);
       assert.match(synced.stdout, /Migrations: 1 applied, 0 pending, 0 failed/);
+    });
+
+    test('replicas from strata.config.ts: each probed and redacted; one down exits 1', () => {
+      const config = join(dir, 'strata.config.ts');
+      const original = readFileSync(config, 'utf8');
+      const up = `postgresql://postgres:${PASSWORD}-r1@127.0.0.1:5432/${name}`;
+      const down = `postgresql://postgres:${PASSWORD}-r2@127.0.0.1:1/${name}`;
+      writeFileSync(config, original.replace("seed: 'database/seed.ts',", `seed: 'database/seed.ts',\n  replicas: [${JSON.stringify(up)}, ${JSON.stringify(down)}],`));
+      try {
+        const { code, stdout, stderr } = strata(['doctor'], dir, { DATABASE_URL: url });
+        assert.equal(code, 1, stdout + stderr);
+        assert.doesNotMatch(stdout + stderr, new RegExp(PASSWORD));
+        assert.match(stdout, new RegExp(`\\[ok {2}\\] Replica postgresql://postgres:\\*{4}@127\\.0\\.0\\.1:5432/${name} reachable`));
+        assert.match(stdout, new RegExp(`\\[FAIL\\] Replica postgresql://postgres:\\*{4}@127\\.0\\.0\\.1:1/${name} unreachable: `));
+        const json = strata(['doctor', '--json'], dir, { DATABASE_URL: url });
+        assert.doesNotMatch(json.stdout + json.stderr, new RegExp(PASSWORD));
+        const report = JSON.parse(json.stdout) as Report & { replicas: Array<{ reachable: boolean }> };
+        assert.deepEqual(report.replicas.map((r) => r.reachable), [true, false]);
+      } finally {
+        writeFileSync(config, original);
+      }
     });
 
     test('an unreachable port exits 3 with one clear message, no stack trace, no password', () => {
