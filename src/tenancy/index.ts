@@ -20,3 +20,10 @@ export type { TenantMigrateOptions, TenantMigrateOutcome, TenantMigrateProgress,
 export { assertTenancySupported, ensureRegistry, registrySchema, REGISTRY_VERSION } from './registry.js';
 export { readTemplate, rewriteForTenant, templateDir } from './template.js';
 export type { TemplateMigration } from './template.js';
+// Routing: `db.tenant(id)` over one shared client (createDatabase applies it when `tenancy` is set).
+export { attachTenancy, tenancyOf, tenantDriverFactory } from './router.js';
+export type { AttachTenancyOptions, TenancyHandle, TenancyRoutingConfig, TenantAware } from './router.js';
+export { assertRawSqlStaysInTenant, routeSql, wrapTenantDriverFactory } from './tenant-driver.js';
+export type { TenantDriverOptions } from './tenant-driver.js';
+export { currentTenantScope } from './tenant-context.js';
+export type { TenantScope } from './tenant-context.js';

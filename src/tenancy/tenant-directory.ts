@@ -1,8 +1,9 @@
 /**
  * The routing side's view of the tenant registry: which tenants exist, their schema and status,
- * cached in memory. A hit on a fresh active tenant costs no query; a miss (unknown id, a tenant
- * not active, or a cache older than `ttlMs`) reloads the registry once, shared by every caller
- * waiting at that moment, then decides. There is never a fallback to another schema.
+ * cached in memory. A hit on an active tenant costs no query (a cache older than `ttlMs` is
+ * reloaded in the background); a miss (unknown id, a tenant not active) reloads the registry
+ * once, shared by every caller waiting at that moment, then decides. There is never a fallback
+ * to another schema.
  */
 import { StrataError } from '../errors.js';
 import type { TenantStatus } from './tenant-id.js';
@@ -20,7 +21,7 @@ export interface TenantDirectoryOptions {
   load(): Promise<TenantEntry[]>;
   /** The schema prefix; a row whose schema is not `<prefix><id>` is refused. Default `'tenant_'`. */
   schemaPrefix?: string;
-  /** How long a loaded registry is trusted, in ms. Default `5000`. */
+  /** How long a loaded registry is trusted before a background reload, in ms. Default `5000`. */
   ttlMs?: number;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
@@ -43,22 +44,27 @@ export class TenantDirectory {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The active tenant `id` from a fresh cache, with no I/O; `undefined` when {@link require} must decide. */
+  /**
+   * The active tenant `id` from the cache, with no I/O; `undefined` when {@link require} must
+   * decide (unknown or not active). A cache older than `ttlMs` still answers for an active
+   * tenant while it reloads in the background, so no query waits on the registry.
+   */
   lookup(id: string): TenantEntry | undefined {
-    if (this.#now() - this.#loadedAt > this.#ttlMs) return undefined;
     const entry = this.#entries.get(id);
-    return entry?.status === 'active' ? entry : undefined;
+    if (entry?.status !== 'active') return undefined;
+    if (this.#now() - this.#loadedAt > this.#ttlMs) void this.refresh().catch(() => undefined);
+    return entry;
   }
 
   /**
-   * The active tenant `id`, reloading the registry first unless the cache has it fresh.
+   * The active tenant `id`, reloading the registry first unless the cache has it active.
    *
    * @throws StrataError `TENANT_NOT_FOUND` (no row, or a dropped tenant) or `TENANT_NOT_ACTIVE`
    *   (provisioning or failed).
    */
   async require(id: string): Promise<TenantEntry> {
-    const fresh = this.lookup(id);
-    if (fresh !== undefined) return fresh;
+    const known = this.lookup(id);
+    if (known !== undefined) return known;
     await this.refresh();
     const entry = this.#entries.get(id);
     if (entry === undefined || entry.status === 'dropped') {

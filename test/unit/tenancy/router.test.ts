@@ -83,19 +83,23 @@ describe('TenantDirectory', () => {
     { id: 'wip', schema: 'tenant_wip', status: 'provisioning' },
     { id: 'evil', schema: 'public', status: 'active' },
   ];
-  test('answers from the cache until the ttl, reloads on a miss, shares concurrent loads', async () => {
+  test('answers from the cache, reloads in the background after the ttl, reloads on a miss, shares concurrent loads', async () => {
     let loads = 0;
     let now = 0;
-    const directory = new TenantDirectory({ load: async () => (loads++, rows), ttlMs: 100, now: () => now });
+    let current = rows;
+    const directory = new TenantDirectory({ load: async () => (loads++, current), ttlMs: 100, now: () => now });
     await Promise.all([directory.require('acme'), directory.require('acme'), directory.require('acme')]);
     assert.equal(loads, 1);
     assert.equal(directory.lookup('acme')?.schema, 'tenant_acme');
+    assert.equal(loads, 1, 'a fresh hit costs no load');
     now = 101;
-    assert.equal(directory.lookup('acme'), undefined, 'stale after ttl');
-    await directory.require('acme');
-    assert.equal(loads, 2);
+    current = rows.map((r) => (r.id === 'acme' ? { ...r, status: 'dropped' as const } : r));
+    assert.equal(directory.lookup('acme')?.schema, 'tenant_acme', 'stale: still answers');
+    await directory.refresh();
+    assert.equal(loads, 2, 'and reloaded in the background');
+    await assert.rejects(directory.require('acme'), code('TENANT_NOT_FOUND'), 'the reload saw the drop');
     await assert.rejects(directory.require('nobody'), code('TENANT_NOT_FOUND'));
-    assert.equal(loads, 3, 'a miss reloads');
+    assert.equal(loads, 4, 'a miss reloads');
   });
   test('dropped → TENANT_NOT_FOUND, provisioning → TENANT_NOT_ACTIVE, a row with a foreign schema is ignored', async () => {
     const directory = new TenantDirectory({ load: async () => rows });
