@@ -9,6 +9,7 @@ import type { MigrationList } from '@prisma/schema-engine-wasm';
 import type { ResolvedConfig } from '../config/types.js';
 import type { MigrateAdapter } from '../engines/engine-adapter.js';
 import { StrataError, isStrataError } from '../errors.js';
+import { ensureTenantRegistry } from '../tenancy/registry.js';
 import { readHistory } from './history.js';
 import type { MigrationHistory } from './history.js';
 import { withEngine } from './migrate-session.js';
@@ -62,7 +63,8 @@ export function assertHistoryHealthy(config: ResolvedConfig, history: MigrationH
 }
 
 /**
- * Apply every pending migration of `list` through `adapter`. Checks the history first.
+ * Apply every pending migration of `list` through `adapter`. Checks the history first. With
+ * tenancy configured, also creates (or upgrades) the tenant registry table.
  *
  * @returns the names applied, in order.
  * @throws StrataError `MIGRATION_FAILED` (naming the migration; on PostgreSQL/PGlite the failed
@@ -71,9 +73,13 @@ export function assertHistoryHealthy(config: ResolvedConfig, history: MigrationH
 export async function applyPending(config: ResolvedConfig, adapter: MigrateAdapter, list: MigrationList): Promise<{ applied: string[]; history: MigrationHistory }> {
   const history = await readHistory(adapter.factory, list);
   assertHistoryHealthy(config, history);
-  if (history.pending.length === 0) return { applied: [], history };
+  if (history.pending.length === 0) {
+    await ensureTenantRegistry(config, adapter.factory);
+    return { applied: [], history };
+  }
   try {
     const { appliedMigrationNames } = await withEngine(adapter, undefined, (engine) => engine.applyMigrations({ migrationsList: list }));
+    await ensureTenantRegistry(config, adapter.factory);
     return { applied: appliedMigrationNames, history };
   } catch (error) {
     if (isStrataError(error) && error.code === 'DATABASE_UNREACHABLE') throw error;

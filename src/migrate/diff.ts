@@ -52,6 +52,11 @@ export interface DiffScriptOptions {
   datasourceFiles?: readonly SchemaFile[];
   /** `true`: executable SQL; `false`: the engine's human-readable summary. Default `true`. */
   script?: boolean;
+  /**
+   * Tables and enums the engine must ignore (not part of the Prisma schema, e.g. Strata's own
+   * `_strata_tenants`), as `schema.name` or `name`. Default: none.
+   */
+  filters?: { externalTables: string[]; externalEnums: string[] };
   /** Offline adapter settings (ignored when `adapterFactory` is given). Default `defaultSchema: 'public'`. */
   offline?: OfflineAdapterOptions;
 }
@@ -92,6 +97,7 @@ export async function diffScript(options: DiffScriptOptions): Promise<string> {
       from: await toTarget(from, provider, datasourceFiles),
       to: await toTarget(to, provider, datasourceFiles),
       script: options.script ?? true,
+      ...(options.filters ? { filters: options.filters } : {}),
     });
     return result.stdout ?? '';
   } finally {

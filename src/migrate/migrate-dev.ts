@@ -7,7 +7,7 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 import { applyPending, assertHistoryHealthy } from './apply.js';
-import { evaluateDataLoss } from './data-loss.js';
+import { evaluateDataLoss, scanDestructiveSteps } from './data-loss.js';
 import type { DataLossWarning } from './data-loss.js';
 import { diffScript, EMPTY_MIGRATION_SCRIPT } from './diff.js';
 import { readHistory } from './history.js';
@@ -16,6 +16,8 @@ import { composedSchemaFiles, providerOf, withMigrateAdapter } from './migrate-s
 import { readMigrationsList } from './migrations-dir.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import { writeMigration } from './write-migration.js';
+import { aliasedSchemaFiles, fromDiffAlias, sharedSchemaFiles, tenantDiffSource } from '../tenancy/template-history.js';
+import { templateDir } from '../tenancy/template.js';
 
 /** Options of {@link migrateDev}. */
 export interface MigrateDevOptions {
@@ -37,6 +39,11 @@ export interface MigrateDevResult {
   dataLoss: DataLossWarning[];
   /** Whether `migration_lock.toml` was (re)written. */
   lockfileWritten: boolean;
+  /**
+   * The tenant template migration written to `<migrations>/tenant/` (tenancy configured and the
+   * tenant-scoped models changed), or `null`. Never applied here: `strata tenant migrate` does.
+   */
+  tenantCreated: { name: string; file: string; script: string } | null;
 }
 
 /**
@@ -51,7 +58,9 @@ export interface MigrateDevResult {
  */
 export async function migrateDev(config: ResolvedConfig, options: MigrateDevOptions): Promise<MigrateDevResult> {
   assertWasmSchemaEngine(config, 'migrate');
-  const schemaFiles = await composedSchemaFiles(config);
+  const composed = await composedSchemaFiles(config);
+  // With tenancy, the main history describes the shared schema only; tenant-scoped models get their own history.
+  const schemaFiles = config.tenancy === undefined ? composed : sharedSchemaFiles(config);
   const provider = providerOf(config);
   return withMigrationLock(config, () =>
     withMigrateAdapter(config, 'migrate', async (adapter) => {
@@ -64,20 +73,40 @@ export async function migrateDev(config: ResolvedConfig, options: MigrateDevOpti
         adapterFactory: adapter.factory,
         ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}),
       });
-      if (script === EMPTY_MIGRATION_SCRIPT || script.trim() === '') {
-        const { applied } = options.createOnly ? { applied: [] } : await applyPending(config, adapter, list);
-        return { created: null, applied, dataLoss: [], lockfileWritten: false };
+      const mainEmpty = script === EMPTY_MIGRATION_SCRIPT || script.trim() === '';
+      let tenantScript: string | null = null;
+      if (config.tenancy !== undefined) {
+        const t = await diffScript({
+          from: { migrationsList: await tenantDiffSource(config, list, mainEmpty ? null : script) },
+          to: { schemaFiles: aliasedSchemaFiles(composed) },
+          provider,
+          adapterFactory: adapter.factory,
+          ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}),
+        });
+        tenantScript = t === EMPTY_MIGRATION_SCRIPT || t.trim() === '' ? null : fromDiffAlias(t);
       }
-      const dataLoss = await evaluateDataLoss(script, adapter.factory);
-      if (dataLoss.length > 0 && options.acceptDataLoss !== true) throw dataLossError(options.name, dataLoss);
+      const dataLoss = mainEmpty ? [] : await evaluateDataLoss(script, adapter.factory);
+      const tenantLoss = tenantScript === null ? [] : scanDestructiveSteps(tenantScript).map((w) => ({ ...w, message: `tenant template: ${w.message} (in every tenant schema)` }));
+      if (dataLoss.length + tenantLoss.length > 0 && options.acceptDataLoss !== true) throw dataLossError(options.name, [...dataLoss, ...tenantLoss]);
+      const tenantCreated = tenantScript === null ? null : await writeTenant(config, options.name, tenantScript, provider);
+      if (mainEmpty) {
+        const { applied } = options.createOnly ? { applied: [] } : await applyPending(config, adapter, list);
+        return { created: null, applied, dataLoss: tenantLoss, lockfileWritten: false, tenantCreated };
+      }
       const written = await writeMigration({ migrationsDir: config.migrations, name: options.name, script, provider });
       const created = { name: written.name, file: written.file, script };
-      if (options.createOnly) return { created, applied: [], dataLoss, lockfileWritten: written.lockfileWritten };
+      const allLoss = [...dataLoss, ...tenantLoss];
+      if (options.createOnly) return { created, applied: [], dataLoss: allLoss, lockfileWritten: written.lockfileWritten, tenantCreated };
       const next = await readMigrationsList(config.migrations, { assumeProvider: provider });
       const { applied } = await applyPending(config, adapter, next);
-      return { created, applied, dataLoss, lockfileWritten: written.lockfileWritten };
+      return { created, applied, dataLoss: allLoss, lockfileWritten: written.lockfileWritten, tenantCreated };
     }),
   );
+}
+
+async function writeTenant(config: ResolvedConfig, name: string, script: string, provider: ReturnType<typeof providerOf>): Promise<{ name: string; file: string; script: string }> {
+  const written = await writeMigration({ migrationsDir: templateDir(config), name, script, provider });
+  return { name: written.name, file: written.file, script };
 }
 
 function dataLossError(name: string, warnings: readonly DataLossWarning[]): StrataError {

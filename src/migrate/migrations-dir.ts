@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MigrationDirectory, MigrationList } from '@prisma/schema-engine-wasm';
+import { TENANT_HISTORY_DIR } from '../tenancy/tenant-id.js';
 import type { WasmProvider } from './schema-engine.js';
 
 /** File name of the lock file Prisma Migrate writes next to the migrations. */
@@ -28,7 +29,9 @@ export interface ReadMigrationsOptions {
 }
 
 /**
- * Read a migrations folder. A missing folder reads as an empty history.
+ * Read a migrations folder. A missing folder reads as an empty history. A `tenant/` subfolder
+ * (the tenant template history) is not a migration and is skipped. Prisma's own CLI does not
+ * skip it: `prisma migrate deploy` fails on it ("Could not find the migration file").
  *
  * @example
  * const list = await readMigrationsList('database/migrations', { assumeProvider: 'postgresql' });
@@ -41,8 +44,9 @@ export async function readMigrationsList(migrationsDir: string, options: ReadMig
     if (error.code === 'ENOENT') return [];
     throw error;
   });
+  // `tenant/` holds the tenant template history (its own migrations), never a migration of this one.
   const names = entries
-    .filter((entry) => entry.isDirectory())
+    .filter((entry) => entry.isDirectory() && entry.name !== TENANT_HISTORY_DIR)
     .map((entry) => entry.name)
     .sort((a, b) => a.localeCompare(b));
   const migrationDirectories: MigrationDirectory[] = await Promise.all(

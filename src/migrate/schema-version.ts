@@ -1,6 +1,7 @@
 /**
  * The schema version gate (the NAISYS pattern): the app's code carries a constant, the database a
- * one-row table `_strata_schema_version (id = 1, version, updated_at)`. At startup:
+ * one-row table `_strata_schema_version (id = 1, version, updated_at)`. `strata status` lists it
+ * as an external table, so it is never reported as drift. At startup:
  *
  * - no row, or the code's constant is higher → migrate, then write the constant;
  * - equal → nothing to do (the migrations folder is not even read);
@@ -68,7 +69,8 @@ export async function writeSchemaVersion(factory: SqlDriverAdapterFactory, versi
     await adapter.executeRaw({
       sql:
         `CREATE TABLE IF NOT EXISTS "${SCHEMA_VERSION_TABLE}" (` +
-        'id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, ' +
+        // No CHECK (id = 1): the Wasm schema engine panics introspecting CHECK constraints (`strata status`).
+        'id INTEGER NOT NULL PRIMARY KEY, version INTEGER NOT NULL, ' +
         'updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)',
       args: [],
       argTypes: [],

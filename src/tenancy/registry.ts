@@ -3,13 +3,17 @@
  * DDL (applied idempotently under the migration lock when tenancy is configured), and the
  * queries provisioning and fan-out run against it. Every value is a bound parameter.
  */
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
-import { quoteIdent } from './sql.js';
+import { adapterSql, quoteIdent } from './sql.js';
 import type { TenantSql } from './sql.js';
 import { TENANT_REGISTRY_TABLE } from './tenant-id.js';
 import type { TenantRecord, TenantStatus } from './tenant-id.js';
+
+/** The domain of `_strata_tenants.status`: text restricted to the four {@link TenantStatus} values. */
+export const STATUS_DOMAIN = '_strata_tenant_status';
 
 /** Version of the registry DDL below; recorded in the table's comment. */
 export const REGISTRY_VERSION = 1;
@@ -41,12 +45,19 @@ export function registryTable(config: Pick<ResolvedConfig, 'engine' | 'appNamesp
 /** The registry DDL, version by version (each step idempotent). */
 function registryDdl(schema: string): string[] {
   const table = `${quoteIdent(schema)}.${quoteIdent(TENANT_REGISTRY_TABLE)}`;
+  const domain = `${quoteIdent(schema)}.${quoteIdent(STATUS_DOMAIN)}`;
+  // The status CHECK lives on a domain, not on the table: the Wasm schema engine panics
+  // ("unreachable") when it introspects a table CHECK constraint, which `strata status` does.
   return [
     `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)};\n` +
+      `DO $$ BEGIN\n` +
+      `  CREATE DOMAIN ${domain} AS text CHECK (VALUE IN ('provisioning','active','failed','dropped'));\n` +
+      'EXCEPTION WHEN duplicate_object THEN NULL;\n' +
+      'END $$;\n' +
       `CREATE TABLE IF NOT EXISTS ${table} (\n` +
       '  id text PRIMARY KEY,\n' +
       '  schema text NOT NULL UNIQUE,\n' +
-      "  status text NOT NULL CHECK (status IN ('provisioning','active','failed','dropped')),\n" +
+      `  status ${domain} NOT NULL,\n` +
       '  template_level text,\n' +
       '  created_at timestamptz NOT NULL DEFAULT now(),\n' +
       '  updated_at timestamptz NOT NULL DEFAULT now(),\n' +
@@ -72,6 +83,21 @@ export async function ensureRegistry(config: Pick<ResolvedConfig, 'engine' | 'ap
   const current = comment === null ? 0 : Number(/v(\d+)$/.exec(comment)?.[1] ?? 1);
   const steps = registryDdl(schema);
   for (let v = current; v < steps.length; v++) await sql.script(steps[v]!);
+}
+
+/**
+ * {@link ensureRegistry} through a driver adapter factory (a migrate adapter's), when `config`
+ * has tenancy; a no-op otherwise. Called by `applyPending` (deploy, migrate, migrateOnStartup, reset).
+ */
+export async function ensureTenantRegistry(config: Pick<ResolvedConfig, 'engine' | 'appNamespace' | 'tenancy'>, factory: SqlDriverAdapterFactory): Promise<void> {
+  if (config.tenancy === undefined) return;
+  assertTenancySupported(config);
+  const driver = await factory.connect();
+  try {
+    await ensureRegistry(config, adapterSql(driver));
+  } finally {
+    await driver.dispose().catch(() => {});
+  }
 }
 
 const COLUMNS =
