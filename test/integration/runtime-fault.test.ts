@@ -11,8 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { createPostgresAdapter } from '../../src/engines/postgres/index.js';
 import { generateFromComposed } from '../../src/generate/index.js';
 import type { DatabaseAdapter, RawDatabaseClient } from '../../src/runtime/database-adapter.js';
-import { withRetry } from '../../src/runtime/retry.js';
+import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
+import { classifyError, withRetry } from '../../src/runtime/retry.js';
 import { testConnection } from '../../src/runtime/test-connection.js';
+import { testConfig } from '../support/config.js';
 import type { Cluster } from '../support/pg-cluster.js';
 import { canRunClusters, startCluster } from '../support/pg-cluster.js';
 import type { GenerateProject } from '../unit/generate/helpers.js';
@@ -83,6 +85,7 @@ describe('runtime under a PostgreSQL restart', { skip: canRunClusters() ? false 
   after(async () => {
     process.off('unhandledRejection', onCrash);
     process.off('uncaughtException', onCrash);
+    await closeDatabases();
     await cluster?.destroy();
     await project?.cleanup();
   });
@@ -154,6 +157,50 @@ describe('runtime under a PostgreSQL restart', { skip: canRunClusters() ? false 
       assert.equal((await testConnection(prisma, { timeoutMs: HEALTH_TIMEOUT_MS })).ok, true);
       assert.equal(await adapter.healthCheck(HEALTH_TIMEOUT_MS), true);
       assert.deepEqual(crashes, [], 'no unhandled rejection or uncaught exception');
+    } finally {
+      await adapter.disconnect();
+    }
+  });
+
+  test('createDatabase\'s db: a query while down rejects (no hang, no crash), the same db answers after the restart', async () => {
+    const db = (await createDatabase({ PrismaClient: PrismaClient as never, config: testConfig(project.root, { engine: 'postgres', url }), shutdown: false, log: ['warn'] })) as unknown as ItemClient;
+    const before = await db.item.count();
+    await cluster.stop('fast');
+    const failed = await settlesWithin(
+      db.item.count().then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+      HANG_GUARD_MS,
+      'a query while the server is down',
+    );
+    assert.ok(failed !== undefined, 'the query failed while the server was down');
+    assert.notEqual(classifyError(failed), undefined, 'the failure is classified as transient, so withRetry would retry it');
+    assert.doesNotMatch(String((failed as Error).message), new RegExp(PASSWORD));
+    await cluster.start();
+    assert.equal(await db.item.count(), before, 'the same db answers after the restart');
+    await closeDatabases();
+    assert.deepEqual(crashes, []);
+  });
+
+  test('a statement in flight when the server stops rejects with a transient error and the adapter recovers', async () => {
+    const adapter = createPostgresAdapter({ connectionString: url });
+    try {
+      assert.equal(await adapter.healthCheck(HEALTH_TIMEOUT_MS), true);
+      const inFlight = adapter.queryRaw('SELECT pg_sleep(30)').then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await cluster.stop('fast');
+      const failed = await settlesWithin(inFlight, HANG_GUARD_MS, 'the in-flight statement');
+      assert.ok(failed instanceof Error, 'the in-flight statement rejected');
+      assert.notEqual(classifyError(failed), undefined, `transient: ${(failed as Error).message}`);
+      assert.doesNotMatch(failed.message, new RegExp(PASSWORD));
+      await cluster.start();
+      const [row] = await adapter.queryRaw<{ one: number }>('SELECT 1 AS one');
+      assert.equal(row?.one, 1);
+      assert.deepEqual(crashes, []);
     } finally {
       await adapter.disconnect();
     }
