@@ -31,6 +31,7 @@ import type { ResolvedConfig } from '../src/config/types.js';
 import { generateFromComposed } from '../src/generate/index.js';
 import { closeDatabases, createDatabase } from '../src/runtime/index.js';
 import { disablePrismaTracing, enablePrismaTracing } from '../src/tracing/index.js';
+import { testConfig } from '../test/support/config.js';
 
 const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const READS = Number(process.env.BENCH_READS ?? 20_000);
@@ -97,11 +98,7 @@ async function makeProject(url: string): Promise<{ root: string; config: Resolve
   await writeFile(join(output, 'schema', 'schema.prisma'), SCHEMA);
   await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'bench', private: true, type: 'module' }));
   await symlink(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
-  const config: ResolvedConfig = {
-    root, engine: 'postgres', url, connection: undefined, dataPath: undefined, schemaFiles: [], schemaPatterns: [], plugins: [],
-    output, composedDir: join(output, 'schema'), migrations: join(root, 'database', 'migrations'), seed: undefined,
-    appNamespace: undefined, replicas: [], readYourWritesMs: 2000, tenancy: undefined, source: { appsettings: [], env: [] },
-  };
+  const config = testConfig(root, { engine: 'postgres', url, output });
   return { root, config };
 }
 
