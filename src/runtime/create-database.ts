@@ -9,6 +9,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { EngineAdapter, EngineConnection } from '../engines/engine-adapter.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
 import { attachTenancy, tenantDriverFactory } from '../tenancy/router.js';
+import { replicaConnections, replicaError } from './replicas.js';
 import type { ShutdownOptions } from './shutdown.js';
 import { installShutdownHooks } from './shutdown.js';
 import type { StrataDatabase } from './strata-client.js';
@@ -104,7 +105,8 @@ export async function createDatabase<TClient extends DatabaseClient>(options: Cr
     const client = new options.PrismaClient({ adapter: tenantDriverFactory(adapter.factory, config), log });
     return { adapter, client: attachTenancy(client, config) };
   };
-  const opened = Promise.all([open(connection), ...replicas.map((url) => open({ engine: config.engine, url }))]);
+  const replicaTargets = replicaConnections(config.engine, replicas).map((target, i) => open(target).catch((error: unknown) => Promise.reject(replicaError(error, replicas[i] ?? '', i))));
+  const opened = Promise.all([open(connection), ...replicaTargets]);
   // The one place `db` is assembled: further client steps (tenancy) go into buildStrataClient's parts.
   const client = opened.then(([primary, ...others]) =>
     buildStrataClient({ primary: primary.client, replicas: others.map((o) => o.client), readYourWritesMs: config.readYourWritesMs }),

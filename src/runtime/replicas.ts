@@ -4,7 +4,11 @@
  * idea as `@prisma/extension-read-replicas`, which Strata does not use because it leaves
  * `$queryRaw` on the primary and has no read-your-writes.
  */
-import { StrataError } from '../errors.js';
+import { redactUrl } from '../config/redact.js';
+import { capabilitiesOf } from '../engines/capabilities.js';
+import type { Engine } from '../engines/capabilities.js';
+import type { EngineConnection } from '../engines/engine-adapter.js';
+import { isStrataError, StrataError } from '../errors.js';
 import { recordWrite, wroteRecently } from './read-your-writes.js';
 
 /** Model operations that only read, sent to a replica outside transactions. */
@@ -21,6 +25,33 @@ export const READ_OPERATIONS: ReadonlySet<string> = new Set([
 
 /** Client methods that only read (by convention: a raw write goes through `db.primary()`). */
 export const READ_RAW_OPERATIONS: ReadonlySet<string> = new Set(['$queryRaw', '$queryRawUnsafe', '$queryRawTyped']);
+
+/**
+ * The connections of the configured replica `urls` (same engine as the primary).
+ *
+ * @throws StrataError `REPLICA_ERROR` when `urls` is not empty and `engine` is embedded (pglite,
+ *   sqlite), which has no replicas.
+ */
+export function replicaConnections(engine: Engine, urls: readonly string[]): EngineConnection[] {
+  if (urls.length > 0 && capabilitiesOf(engine).embedded) {
+    throw new StrataError('REPLICA_ERROR', `Read replicas are configured, but engine "${engine}" is embedded and has no replicas.`, {
+      hint: 'Remove `replicas` from the config, or use a server engine (postgres, mysql).',
+    });
+  }
+  return urls.map((url) => ({ engine, url }));
+}
+
+/**
+ * `error` (from building replica `index`'s adapter) as a `REPLICA_ERROR` that names the replica by
+ * its position and its URL with the password masked. Errors that are not Strata's pass unchanged.
+ */
+export function replicaError(error: unknown, url: string, index: number): unknown {
+  if (!isStrataError(error)) return error;
+  return new StrataError('REPLICA_ERROR', `Read replica ${index + 1} (${redactUrl(url)}): ${error.message}`, {
+    hint: `Fix replica ${index + 1} of \`replicas\` in strata.config.ts (or appsettings.json): a URL of the primary's engine.`,
+    cause: error,
+  });
+}
 
 /** A client Prisma can extend: every generated PrismaClient. */
 export interface ExtendableClient {

@@ -98,6 +98,37 @@ describe('createDatabase', () => {
     assert.equal(db.options.adapter.provider, 'postgres');
   });
 
+  test('replicas: one more client per replica URL, all closed by closeDatabases', async () => {
+    class Extendable extends FakeClient {
+      $extends(): this {
+        return this;
+      }
+    }
+    const before = FakeClient.created;
+    const replicas = ['postgresql://u:secret@127.0.0.1:1/r1', 'postgresql://u:secret@127.0.0.1:2/r2'];
+    const db = await createDatabase({ PrismaClient: Extendable, config: config(root, { engine: 'postgres', dataPath: undefined, url: 'postgresql://u@127.0.0.1:1/p', replicas }) });
+    assert.equal(FakeClient.created - before, 3);
+    assert.equal(typeof db.primary, 'function');
+    assert.equal(typeof db.transaction, 'function');
+    await closeDatabases();
+    assert.equal(db.disconnected, true);
+  });
+
+  test('replicas: an embedded engine, a bad replica URL or a client without $extends fail with REPLICA_ERROR, no password shown', async () => {
+    await rejection(createDatabase({ PrismaClient: FakeClient, config: config(root, { replicas: ['postgresql://u:topsecret@h/r'] }) }), 'REPLICA_ERROR');
+    const bad = await rejection(
+      createDatabase({ PrismaClient: FakeClient, config: config(root, { engine: 'postgres', dataPath: undefined, url: 'postgresql://u@h/p', replicas: ['mysql://u:topsecret@h/r'] }) }),
+      'REPLICA_ERROR',
+    );
+    assert.match(bad.message, /Read replica 1 \(mysql:\/\/u:\*\*\*\*@h\/r\)/);
+    assert.ok(!`${bad.message} ${bad.hint}`.includes('topsecret'));
+    const plain = await rejection(
+      createDatabase({ PrismaClient: FakeClient, config: config(root, { engine: 'postgres', dataPath: undefined, url: 'postgresql://u@h/p', replicas: ['postgresql://u:topsecret@h/r'] }) }),
+      'REPLICA_ERROR',
+    );
+    assert.match(plain.hint ?? '', /generated PrismaClient/);
+  });
+
   test('reads the config from the project root at call time (env decides the engine)', async () => {
     const previous = process.env.DATABASE_URL;
     process.env.DATABASE_URL = 'postgresql://app@127.0.0.1:1/runtime_env_test';
