@@ -52,6 +52,17 @@ describe('strata doctor (built CLI)', () => {
     assert.match(stdout, /All checks passed\./);
   });
 
+  // MariaDB's root here has no password (a wrong one is refused, unlike PostgreSQL's trust auth).
+  test('a MariaDB project: reachable with its version; migrations reported as needing the native engine, exit 0', () => {
+    assert.equal(strata(['init', 'my', '--db', 'mysql'], work).code, 0);
+    const { code, stdout, stderr } = strata(['doctor'], join(work, 'my'), { DATABASE_URL: 'mysql://root@127.0.0.1:3306/test' });
+    assert.equal(code, 0, stdout + stderr);
+    assert.match(stdout, /^URL: {8}mysql:\/\/root@127\.0\.0\.1:3306\/test$/m);
+    assert.match(stdout, /version: \d+\.\d+\.\d+/);
+    assert.match(stdout, /\[ -- \] Migrations: migrations on mysql need Prisma's native schema engine/);
+    assert.match(stdout, /All checks that could run passed\./);
+  });
+
   describe('on PostgreSQL with a password in the URL', () => {
     const name = `strata_doctor_${randomBytes(4).toString('hex')}`;
     const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:5432/${name}`;
