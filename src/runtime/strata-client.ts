@@ -58,15 +58,25 @@ export function buildStrataClient<TClient extends object>(parts: StrataClientPar
   // Writes through db.primary() count for read-your-writes too.
   const onPrimary = routing ? trackWrites(parts.primary) : parts.primary;
   const primaryDb: StrataDatabase<TClient> = withExtras(onPrimary, () => primaryDb, routing);
-  return routing ? withExtras(routed, () => primaryDb, true) : primaryDb;
+  if (!routing) return primaryDb;
+  const clients = [parts.primary, ...replicas] as unknown as Array<{ $disconnect?: () => Promise<void> }>;
+  const disconnectAll = async (): Promise<void> => {
+    await Promise.all(clients.map((c) => c.$disconnect?.()));
+  };
+  return withExtras(routed, () => primaryDb, true, disconnectAll);
 }
 
 /**
  * `client` seen through a proxy that adds `transaction` and `primary` (a model of the same name
- * wins) and, when `scoped`, opens a read-your-writes scope in the caller's frame whenever a write
+ * wins), replaces `$disconnect` with `disconnect` when given (to close the replicas too) and, when `scoped`, opens a read-your-writes scope in the caller's frame whenever a write
  * method is reached (it must happen before the caller's `await`).
  */
-function withExtras<TClient extends object>(client: TClient, primary: () => StrataDatabase<TClient>, scoped: boolean): StrataDatabase<TClient> {
+function withExtras<TClient extends object>(
+  client: TClient,
+  primary: () => StrataDatabase<TClient>,
+  scoped: boolean,
+  disconnect?: () => Promise<void>,
+): StrataDatabase<TClient> {
   const extras: StrataExtras<TClient> = {
     transaction: (fn, options) => runTransaction(client, fn, options),
     primary,
@@ -78,6 +88,7 @@ function withExtras<TClient extends object>(client: TClient, primary: () => Stra
         if (scoped && prop === 'transaction') ensureScope();
         return extras[prop];
       }
+      if (prop === '$disconnect' && disconnect !== undefined) return disconnect;
       const value: unknown = Reflect.get(target, prop, target);
       if (typeof value === 'function') {
         if (scoped && WRITE_METHODS.has(prop)) ensureScope();

@@ -141,6 +141,10 @@ describe('read replicas', { skip: !canRunClusters() && 'no PostgreSQL server bin
     await readYourWritesScope(() => Promise.all([where(db), where(db.primary())]));
     assert.ok((await sessions(primary.url)) > 0);
     assert.ok((await sessions(replica.url)) > 0);
+    await db.$disconnect();
+    assert.equal(await sessions(primary.url), 0, 'db.$disconnect() closes the primary pool');
+    assert.equal(await sessions(replica.url), 0, 'and the replica pools');
+    assert.equal((await readYourWritesScope(() => where(db))).port, replica.port, 'and reconnects on the next query');
     await closeDatabases();
     assert.equal(await sessions(primary.url), 0);
     assert.equal(await sessions(replica.url), 0);
