@@ -13,11 +13,13 @@
  * (autovacuum, CPU frequency, cache warmth) hits all of them equally. One warm-up slice each first.
  *
  * Run: npm run bench:overhead   (server: STRATA_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)
+ * BENCH_NAMED_STATEMENTS=1 adds "Prisma+named": bare Prisma with adapter-pg's
+ * `statementNameGenerator` (prepared statements named by a hash of their SQL), to size that option.
  * Sizes: BENCH_READS (default 20000), BENCH_INSERTS (default 5000), BENCH_ROUNDS (default 20).
  * The database runs with `synchronous_commit = off`, so an insert's time is the client's and the
  * server's work, not the WAL flush (which would swamp every difference between contenders).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +40,7 @@ const READS = Number(process.env.BENCH_READS ?? 20_000);
 const INSERTS = Number(process.env.BENCH_INSERTS ?? 5_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const SEED_ROWS = 10_000;
+const NAMED = process.env.BENCH_NAMED_STATEMENTS === '1';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 const SCHEMA = `generator client {
@@ -146,6 +149,7 @@ async function main(): Promise<void> {
   // DROP DATABASE … WITH (FORCE) may reach a session still closing: not worth a crash.
   pool.on('error', () => undefined);
   let bare: ItemClient | undefined;
+  let named: ItemClient | undefined;
   try {
     await pool.query('CREATE TABLE "Item" ("id" SERIAL PRIMARY KEY, "name" TEXT NOT NULL, "n" INTEGER NOT NULL)');
     await pool.query(`INSERT INTO "Item" ("name", "n") SELECT 'item ' || g, g FROM generate_series(1, ${SEED_ROWS}) g`);
@@ -155,6 +159,14 @@ async function main(): Promise<void> {
     const { PrismaClient } = (await import(pathToFileURL(join(generated.clientDir, 'client.ts')).href)) as { PrismaClient: ItemClientClass };
     bare = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.href }) });
     const bareClient = bare;
+    const names = new Map<string, string>();
+    const statementName = ({ sql }: { sql: string }): string => {
+      let found = names.get(sql);
+      if (found === undefined) names.set(sql, (found = `s_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`));
+      return found;
+    };
+    named = NAMED ? new PrismaClient({ adapter: new PrismaPg({ connectionString: url.href }, { statementNameGenerator: statementName }) }) : undefined;
+    const namedClient = named;
     const db = await createDatabase({ PrismaClient: PrismaClient as never, config }) as unknown as ItemClient;
     const provider = new BasicTracerProvider({ spanProcessors: [dropSpans] });
 
@@ -166,6 +178,9 @@ async function main(): Promise<void> {
         insert: (i) => pool.query('INSERT INTO "Item" ("name", "n") VALUES ($1, $2) RETURNING "id", "name", "n"', [`raw ${i}`, i]),
       },
       { name: 'bare Prisma', read: (i) => bareClient.item.findUnique({ where: { id: id(i) } }), insert: (i) => bareClient.item.create({ data: { name: `bare ${i}`, n: i } }) },
+      ...(namedClient === undefined
+        ? []
+        : [{ name: 'Prisma+named', read: (i: number) => namedClient.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => namedClient.item.create({ data: { name: `named ${i}`, n: i } }) }]),
       { name: 'Strata', read: (i) => db.item.findUnique({ where: { id: id(i) } }), insert: (i) => db.item.create({ data: { name: `strata ${i}`, n: i } }) },
       {
         name: 'Strata+tracing',
@@ -175,9 +190,9 @@ async function main(): Promise<void> {
         after: () => disablePrismaTracing(),
       },
     ];
-    const names = contenders.map((c) => c.name);
-    const readMs = new Map(names.map((n) => [n, [] as number[]]));
-    const insertMs = new Map(names.map((n) => [n, [] as number[]]));
+    const labels = contenders.map((c) => c.name);
+    const readMs = new Map(labels.map((n) => [n, [] as number[]]));
+    const insertMs = new Map(labels.map((n) => [n, [] as number[]]));
     const readSlice = Math.floor(READS / ROUNDS);
     const insertSlice = Math.floor(INSERTS / ROUNDS);
 
@@ -197,11 +212,12 @@ async function main(): Promise<void> {
       }
     }
     console.log(`PostgreSQL ${(await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v}, Node ${process.version}, database ${name}`);
-    table('Point reads: findUnique({ where: { id } })', names, readMs, readSlice * ROUNDS);
-    table('Single-row inserts: create({ data })', names, insertMs, insertSlice * ROUNDS);
+    table('Point reads: findUnique({ where: { id } })', labels, readMs, readSlice * ROUNDS);
+    table('Single-row inserts: create({ data })', labels, insertMs, insertSlice * ROUNDS);
   } finally {
     disablePrismaTracing();
     await bare?.$disconnect();
+    await named?.$disconnect();
     await closeDatabases();
     await pool.end();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
