@@ -15,6 +15,8 @@ export interface ArgumentSpec {
   description: string;
   /** Default `false`. */
   required?: boolean;
+  /** Takes every remaining argument (an array, e.g. `<ids...>`). Default `false`. */
+  variadic?: boolean;
 }
 
 /** A flag. The parsed value's key is commander's camelCase of the long flag (`--dry-run` → `dryRun`). */

@@ -86,7 +86,10 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
 
   const addCommand = (parent: CommanderCommand, def: CommandDefinition, fullName: string): void => {
     const cmd = configure(parent.command(def.name).summary(def.summary).description(def.description ?? def.summary), fullName);
-    for (const arg of def.arguments ?? []) cmd.argument(arg.required ? `<${arg.name}>` : `[${arg.name}]`, arg.description);
+    for (const arg of def.arguments ?? []) {
+      const name = `${arg.name}${arg.variadic === true ? '...' : ''}`;
+      cmd.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
+    }
     for (const opt of def.options ?? []) cmd.option(opt.flags, opt.description, opt.defaultValue);
     cmd.addHelpText('after', examplesText(def));
     cmd.action(async (...params: unknown[]) => {

@@ -17,6 +17,7 @@ import { resetCommand } from './reset.js';
 import { resolveCommand } from './resolve.js';
 import { seedCommand } from './seed.js';
 import { statusCommand } from './status.js';
+import { tenantCreateCommand, tenantDropCommand, tenantListCommand, tenantMigrateCommand } from './tenant.js';
 
 /** The registry, in the order `strata --help` lists it. */
 export const COMMANDS: CommandEntry[] = [
@@ -34,4 +35,9 @@ export const COMMANDS: CommandEntry[] = [
   resetCommand,
   seedCommand,
   { name: 'plugin', summary: 'Manage plugins: `plugin add <name>` scaffolds one', commands: [pluginAddCommand] },
+  {
+    name: 'tenant',
+    summary: 'Manage tenants (schema per tenant): create, list, drop, migrate',
+    commands: [tenantCreateCommand, tenantListCommand, tenantDropCommand, tenantMigrateCommand],
+  },
 ];

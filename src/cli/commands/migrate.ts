@@ -36,10 +36,13 @@ export const migrateCommand: CommandDefinition = {
     const result = await migrateDev(config, { name, createOnly: args.createOnly === true, acceptDataLoss: args.acceptDataLoss === true });
     const lines: string[] = [];
     if (result.created === null) {
-      lines.push('The composed schema matches the migration history: no migration created.');
+      lines.push(`The ${result.tenantCreated === null ? 'composed' : 'shared'} schema matches the migration history: no migration created${result.tenantCreated === null ? '' : ' in it'}.`);
     } else {
       lines.push(`Created ${displayPath(ctx.cwd, result.created.file)}`);
       for (const w of result.dataLoss) lines.push(`  data loss accepted: ${w.message}`);
+    }
+    if (result.tenantCreated !== null) {
+      lines.push(`Created ${displayPath(ctx.cwd, result.tenantCreated.file)} (tenant template; apply it to every tenant with \`strata tenant migrate --all\`)`);
     }
     for (const applied of result.applied) lines.push(`Applied ${applied}`);
     if (result.created !== null && args.createOnly === true) lines.push('', 'Not applied (--create-only). Review it, then run `strata deploy`.');
