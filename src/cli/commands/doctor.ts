@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../../config/types.js';
 import type { Engine } from '../../engines/capabilities.js';
 import { capabilitiesOf } from '../../engines/capabilities.js';
 import type { EngineConnection } from '../../engines/engine-adapter.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, isStrataError } from '../../errors.js';
 import type { ExitCodeValue } from '../../errors.js';
 import { status } from '../../migrate/status.js';
 import type { DatabaseAdapter } from '../../runtime/database-adapter.js';
@@ -104,6 +104,8 @@ async function probeDatabase(connection: EngineConnection, secrets: string[]): P
     const version = typeof raw === 'string' ? (raw.split('\n')[0] ?? '').split(', compiled by')[0]!.trim() : null;
     return { reachable: true, latencyMs: probe.latencyMs, version: version === null ? null : redactSecrets(version, secrets) };
   } catch (error) {
+    // Bad connection options are a config problem (exit 2 with the field and a hint), not an outage.
+    if (isStrataError(error) && error.exitCode === ExitCode.BadInput) throw error;
     return { reachable: false, latencyMs: 0, error: redactSecrets(describeError(error), secrets), version: null };
   } finally {
     await adapter?.disconnect().catch(() => undefined);

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { doctor, doctorLines } from '../../../src/cli/commands/doctor.js';
+import { StrataError } from '../../../src/errors.js';
+import { testConfig } from '../../support/config.js';
+
+const SECRET = 'doctor-s3cret';
+
+describe('doctor', () => {
+  test('a sqlite file: reachable, sqlite_version(), 0 migrations, exit 0', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'strata-doctor-'));
+    try {
+      const report = await doctor(testConfig(root, { engine: 'sqlite', dataPath: join(root, 'dev.db') }));
+      assert.equal(report.exitCode, 0);
+      assert.equal(report.database.reachable, true);
+      assert.match(report.database.version ?? '', /^3\.\d+\.\d+$/);
+      assert.deepEqual([report.migrations.checked, report.migrations.total, report.migrations.inSync], [true, 0, true]);
+      const lines = doctorLines(report);
+      assert.equal(lines.at(-1), 'All checks passed.');
+      assert.ok(lines.includes(`Data:       ${join(root, 'dev.db')}`));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('bad connection options are a config error (exit 2), not an outage', async () => {
+    const config = testConfig(tmpdir(), { engine: 'postgres', connection: { host: 'db', port: 99999, password: SECRET } });
+    await assert.rejects(doctor(config), (error: unknown) => {
+      assert.ok(error instanceof StrataError);
+      assert.equal(error.code, 'CONFIG_INVALID');
+      assert.equal(error.exitCode, 2);
+      assert.doesNotMatch(error.message, new RegExp(SECRET));
+      return true;
+    });
+  });
+
+  test('an unreachable server with connection fields: exit 3, lines and report without the password', async () => {
+    const config = testConfig(tmpdir(), { engine: 'postgres', connection: { host: '127.0.0.1', port: 1, database: 'app', username: 'u', password: SECRET } });
+    const report = await doctor(config);
+    assert.equal(report.exitCode, 3);
+    assert.equal(report.url, null);
+    const text = [...doctorLines(report, true), JSON.stringify(report)].join('\n');
+    assert.doesNotMatch(text, new RegExp(SECRET));
+    assert.match(text, /\[FAIL\] Database unreachable: /);
+  });
+});
