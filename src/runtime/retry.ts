@@ -163,8 +163,14 @@ function retryLine(event: RetryEvent, retries: number, options: RetryOptions): s
   const why = `${event.reason ?? 'retryIf'}${code === undefined ? '' : ` (${code})`}`;
   const line =
     `strata: retrying ${label} after ${why}, attempt ${event.attempt} of ${retries + 1} failed, ` +
-    `next in ${event.delayMs} ms: ${message.split('\n')[0]}`;
+    `next in ${event.delayMs} ms: ${summaryLine(message)}`;
   return redactSecrets(line, options.secrets ?? []);
+}
+
+/** One line of `message`: its first, or, for Prisma's messages (which open with the call site on a new line), its last. */
+function summaryLine(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return (message.startsWith('\n') ? lines.at(-1) : lines[0]) ?? '';
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -91,7 +91,8 @@ describe('db.transaction on PostgreSQL', { timeout: 120_000 }, () => {
     assert.equal(attempts, 3);
     assert.deepEqual((await db.exampleRecord.findMany({ orderBy: { name: 'asc' } })).map((r) => r.name), ['row 0', 'row 1']);
     assert.equal(lines.length, 1, lines.join('\n'));
-    assert.match(lines[0] ?? '', /retrying transfer [ab] after (transaction-conflict|serialization-failure)\b.*, attempt 1 of 6 failed/);
+    assert.match(lines[0] ?? '', /retrying transfer [ab] after (transaction-conflict|serialization-failure)\b.*, attempt 1 of 6 failed, next in \d+ ms: \S/);
+    assert.match(lines[0]?.split(' ms: ')[1] ?? '', /conflict|serializ/i, "the line ends with the database's own message");
     assert.ok(!lines.some((l) => l.includes(PASSWORD)), 'no password in the retry log');
   });
 
