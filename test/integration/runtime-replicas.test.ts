@@ -28,6 +28,7 @@ interface TestClient {
   $queryRawUnsafe<T>(sql: string, ...values: unknown[]): Promise<T>;
   $executeRawUnsafe(sql: string): Promise<number>;
   $transaction<R>(fn: (tx: TestClient) => Promise<R>): Promise<R>;
+  $transaction<P extends Array<Promise<unknown>>>(batch: [...P]): Promise<{ [K in keyof P]: Awaited<P[K]> }>;
   $disconnect(): Promise<void>;
   exampleRecord: {
     create(args: { data: { name: string } }): Promise<Row>;
@@ -99,6 +100,7 @@ describe('read replicas', { skip: !canRunClusters() && 'no PostgreSQL server bin
         assert.deepEqual(inside, { at: { port: primary.port, standby: false }, count: 2 });
         const raw = await db.$transaction(async (tx) => tx.exampleRecord.count());
         assert.equal(raw, 2, "Prisma's own $transaction runs on the primary too");
+        assert.deepEqual(await db.$transaction([db.exampleRecord.count()]), [2], 'so does a batch transaction');
       });
     } finally {
       await query(replica.url, 'SELECT pg_wal_replay_resume()');
