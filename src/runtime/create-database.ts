@@ -109,7 +109,7 @@ export async function createDatabase<TClient extends DatabaseClient>(options: Cr
   const opened = Promise.all([open(connection), ...replicaTargets]);
   // The one place `db` is assembled: further client steps (tenancy) go into buildStrataClient's parts.
   const client = opened.then(([primary, ...others]) =>
-    buildStrataClient({ primary: primary.client, replicas: others.map((o) => o.client), readYourWritesMs: config.readYourWritesMs }),
+    buildStrataClient({ primary: primary.client, replicas: others.map((o) => o.client), readYourWritesMs: config.readYourWritesMs, replicaUrls: replicas }),
   );
   const entry: Entry = { client, opened };
   registry().set(key, entry);

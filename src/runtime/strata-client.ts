@@ -42,6 +42,8 @@ export interface StrataClientParts<TClient> {
   replicas?: readonly TClient[];
   /** See `ResolvedConfig.readYourWritesMs`. Default `2000`. */
   readYourWritesMs?: number;
+  /** The replicas' URLs, in the order of `replicas`, to name a failing one (password masked). Default none. */
+  replicaUrls?: readonly string[];
 }
 
 /** Client methods that write (or may), for read-your-writes. */
@@ -54,7 +56,7 @@ const WRITE_METHODS: ReadonlySet<PropertyKey> = new Set(['$executeRaw', '$execut
 export function buildStrataClient<TClient extends object>(parts: StrataClientParts<TClient>): StrataDatabase<TClient> {
   const replicas = parts.replicas ?? [];
   const routing = replicas.length > 0;
-  const routed = routing ? routeReads(parts.primary, replicas, { readYourWritesMs: parts.readYourWritesMs }) : parts.primary;
+  const routed = routing ? routeReads(parts.primary, replicas, { readYourWritesMs: parts.readYourWritesMs, urls: parts.replicaUrls }) : parts.primary;
   // Writes through db.primary() count for read-your-writes too.
   const onPrimary = routing ? trackWrites(parts.primary) : parts.primary;
   const primaryDb: StrataDatabase<TClient> = withExtras(onPrimary, () => primaryDb, routing);

@@ -41,6 +41,14 @@ interface TestClient {
 /** A context captured before any test ran: no read-your-writes scope in it. */
 const pristine = new AsyncResource('strata-test-pristine');
 const APP = 'strata_replica_test';
+const REPLICA_PASSWORD = 'replica-s3cret';
+
+/** `url` with a password, which trust auth ignores: it must never reach a log line. */
+function withPassword(url: string): string {
+  const u = new URL(url);
+  u.password = REPLICA_PASSWORD;
+  return u.href;
+}
 
 async function where(db: Pick<TestClient, '$queryRaw'>): Promise<Where> {
   const [row] = await db.$queryRaw<Where[]>`SELECT inet_server_port() AS port, pg_is_in_recovery() AS standby`;
@@ -68,7 +76,7 @@ describe('read replicas', { skip: !canRunClusters() && 'no PostgreSQL server bin
       engine: 'postgres',
       dataPath: undefined,
       url: `${primary.url}?application_name=${APP}`,
-      replicas: [`${replica.url}?application_name=${APP}`],
+      replicas: [withPassword(`${replica.url}?application_name=${APP}`)],
     };
     db = await createDatabase({ PrismaClient, config, shutdown: false });
   });
@@ -132,6 +140,29 @@ describe('read replicas', { skip: !canRunClusters() && 'no PostgreSQL server bin
       });
     } finally {
       await query(replica.url, 'SELECT pg_wal_replay_resume()');
+    }
+  });
+
+  test('reads fall back to the primary while the replica is down, with one warning and no password', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (line: string) => warnings.push(line);
+    try {
+      await replica.stop();
+      await readYourWritesScope(async () => {
+        assert.deepEqual(await where(db), { port: primary.port, standby: false });
+        assert.ok((await db.exampleRecord.count()) >= 3);
+      });
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0] ?? '', /read replica 1 \(postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/postgres\?application_name=strata_replica_test\) failed, reading from the primary/);
+      assert.ok(!warnings.some((w) => w.includes(REPLICA_PASSWORD)));
+      await replica.start();
+      let port = 0;
+      for (let i = 0; i < 200 && port !== replica.port; i++) port = (await readYourWritesScope(() => where(db))).port;
+      assert.equal(port, replica.port, 'reads go back to the replica once it answers');
+    } finally {
+      console.warn = warn;
+      await replica.start();
     }
   });
 
