@@ -10,6 +10,8 @@ import type { DiffDestination, DiffSource } from './diff.js';
 import { composedSchemaFiles, existingComposedFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import type { SchemaFile } from './schema-engine.js';
+import { strataTableFilters } from './strata-tables.js';
+import { sharedSchemaFiles } from '../tenancy/template-history.js';
 
 /** Where a project diff starts. */
 export type DiffFrom = 'empty' | 'migrations' | 'database';
@@ -54,7 +56,9 @@ export async function diff(config: ResolvedConfig, options: DiffOptions = {}): P
     });
   }
   const provider = providerOf(config);
-  const schemaFiles: readonly SchemaFile[] | undefined = to === 'schema' ? await composedSchemaFiles(config) : await existingComposedFiles(config);
+  const composed: readonly SchemaFile[] | undefined = to === 'schema' ? await composedSchemaFiles(config) : await existingComposedFiles(config);
+  // With tenancy the main history and database hold the shared schema only (tenant-scoped models have their own history).
+  const schemaFiles = composed !== undefined && config.tenancy !== undefined ? sharedSchemaFiles(config) : composed;
   const source: DiffSource = from === 'empty' ? 'empty' : from === 'database' ? 'database' : { migrationsDir: config.migrations };
   const destination: DiffDestination = to === 'database' ? 'database' : { schemaFiles: schemaFiles ?? [] };
   const run = async (adapter?: Parameters<Parameters<typeof withMigrateAdapter>[2]>[0]): Promise<string> =>
@@ -64,6 +68,7 @@ export async function diff(config: ResolvedConfig, options: DiffOptions = {}): P
       provider,
       script,
       ...(schemaFiles ? { datasourceFiles: schemaFiles } : {}),
+      filters: strataTableFilters(config),
       ...(adapter ? { adapterFactory: adapter.factory, ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}) } : {}),
     });
   const output = from === 'empty' && to === 'schema' ? await run() : await withMigrateAdapter(config, 'diff', run);

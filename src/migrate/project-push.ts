@@ -7,6 +7,8 @@ import { StrataError } from '../errors.js';
 import { composedSchemaFiles, withMigrateAdapter } from './migrate-session.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import { pushSchema } from './push.js';
+import { strataTableFilters } from './strata-tables.js';
+import { sharedSchemaFiles } from '../tenancy/template-history.js';
 
 /** Options of {@link push}. */
 export interface PushOptions {
@@ -40,9 +42,11 @@ export async function push(config: ResolvedConfig, options: PushOptions = {}): P
       hint: 'Create a migration (`strata migrate --name <change>`) and apply it with `strata deploy`.',
     });
   }
-  const schemaFiles = await composedSchemaFiles(config);
+  const composed = await composedSchemaFiles(config);
+  // With tenancy only the shared schema is pushed: tenant schemas follow the tenant template (`strata tenant migrate`).
+  const schemaFiles = config.tenancy === undefined ? composed : sharedSchemaFiles(config);
   const result = await withMigrateAdapter(config, 'push', (adapter) =>
-    pushSchema({ adapterFactory: adapter.factory, schemaFiles, acceptDataLoss: options.acceptDataLoss ?? false }),
+    pushSchema({ adapterFactory: adapter.factory, schemaFiles, acceptDataLoss: options.acceptDataLoss ?? false, filters: strataTableFilters(config) }),
   );
   if (result.unexecutable.length > 0) {
     throw new StrataError('DATABASE_ERROR', `The push cannot be executed:\n${result.unexecutable.map((u) => `  - ${u}`).join('\n')}`, {

@@ -20,6 +20,8 @@ export interface PushSchemaOptions {
    * `false`: such a push executes nothing and returns the warnings instead.
    */
   acceptDataLoss?: boolean;
+  /** Tables and enums the push must leave alone (Strata's own tables), `schema.name` on schema engines. Default: none. */
+  filters?: { externalTables: string[]; externalEnums: string[] };
 }
 
 /** What a push did. */
@@ -50,6 +52,7 @@ export async function pushSchema(options: PushSchemaOptions): Promise<PushSchema
     const { executedSteps, warnings, unexecutable } = await engine.schemaPush({
       force: options.acceptDataLoss ?? false,
       schema: toSchemasContainer(options.schemaFiles),
+      ...(options.filters ? { filters: options.filters } : {}),
     });
     return { executedSteps, warnings, unexecutable };
   } finally {

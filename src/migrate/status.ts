@@ -4,7 +4,6 @@
  * shadow database, diffed against the live one, summarised per table and column).
  */
 import type { ResolvedConfig } from '../config/types.js';
-import { capabilitiesOf } from '../engines/capabilities.js';
 import { isStrataError } from '../errors.js';
 import { diffScript } from './diff.js';
 import { readHistory } from './history.js';
@@ -12,10 +11,8 @@ import type { FailedMigration } from './history.js';
 import { existingComposedFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
 import { readMigrationsList } from './migrations-dir.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
-import { SCHEMA_VERSION_TABLE } from './schema-version.js';
-import { registrySchema } from '../tenancy/registry.js';
+import { strataTableFilters } from './strata-tables.js';
 import { sharedSchemaFiles } from '../tenancy/template-history.js';
-import { TENANT_REGISTRY_TABLE } from '../tenancy/tenant-id.js';
 
 /** Options of {@link status}. */
 export interface StatusOptions {
@@ -44,15 +41,6 @@ export interface StatusResult {
   drift: { checked: boolean; detected: boolean; summary: string[] };
   /** Everything applied, nothing failed or edited, no drift. */
   inSync: boolean;
-}
-
-/** Strata's own tables (schema version, tenant registry): not in the Prisma schema, never drift. */
-function strataTables(config: ResolvedConfig): { externalTables: string[]; externalEnums: string[] } {
-  if (capabilitiesOf(config.engine).namespaceStyle !== 'schema') return { externalTables: [SCHEMA_VERSION_TABLE], externalEnums: [] };
-  // Qualified names only on schema engines (the engine refuses bare ones there).
-  const schema = registrySchema(config);
-  const tables = [`${schema}.${SCHEMA_VERSION_TABLE}`, `public.${SCHEMA_VERSION_TABLE}`, `${schema}.${TENANT_REGISTRY_TABLE}`];
-  return { externalTables: [...new Set(tables)], externalEnums: [] };
 }
 
 const UNREACHABLE = /Can't reach|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|timeout|does not exist|could not open/i;
@@ -98,7 +86,7 @@ export async function status(config: ResolvedConfig, options: StatusOptions = {}
           adapterFactory: adapter.factory,
           ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}),
           ...(schemaFiles ? { datasourceFiles: schemaFiles } : {}),
-          filters: strataTables(config),
+          filters: strataTableFilters(config),
           script: false,
         });
         const lines = summary.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !/No difference detected/i.test(l));

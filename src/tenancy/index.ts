@@ -17,7 +17,7 @@ export { createTenants } from './tenants.js';
 export type { TenantDropResult, Tenants, TenantsOptions } from './tenants.js';
 export { DEFAULT_TENANT_CONCURRENCY } from './fan-out.js';
 export type { TenantMigrateOptions, TenantMigrateOutcome, TenantMigrateProgress, TenantMigrateResult } from './fan-out.js';
-export { assertTenancySupported, ensureRegistry, registrySchema, REGISTRY_VERSION } from './registry.js';
+export { assertTenancySupported, ensureRegistry, ensureTenantRegistry, registrySchema, REGISTRY_VERSION, STATUS_DOMAIN } from './registry.js';
 export { readTemplate, rewriteForTenant, templateDir } from './template.js';
 export type { TemplateMigration } from './template.js';
 // Routing: `db.tenant(id)` over one shared client (createDatabase applies it when `tenancy` is set).

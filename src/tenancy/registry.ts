@@ -123,7 +123,11 @@ export interface Registry {
   list(): Promise<TenantRecord[]>;
   /** One row, or `undefined`. */
   get(id: string): Promise<TenantRecord | undefined>;
-  /** Insert `id` as `provisioning`, or turn a `failed`/`dropped` row back into `provisioning`. Returns `false` when the row exists in another state. */
+  /**
+   * Insert `id` as `provisioning`, or turn a `failed`, `dropped` or stale `provisioning` row (a
+   * process that died mid-provisioning: callers hold the migration lock, so no live one exists)
+   * back into `provisioning`. Returns `false` when the tenant is `active`.
+   */
   claim(id: string, schema: string): Promise<boolean>;
   /** Set status, template level (when given) and last error (`null` clears it). */
   update(id: string, change: { status: TenantStatus; templateLevel?: string | null; lastError: string | null }): Promise<void>;
@@ -144,7 +148,7 @@ export function registry(config: Pick<ResolvedConfig, 'engine' | 'appNamespace'>
       const rows = await sql.query(
         `INSERT INTO ${table} (id, schema, status) VALUES ($1, $2, 'provisioning') ` +
           `ON CONFLICT (id) DO UPDATE SET status = 'provisioning', last_error = NULL, template_level = NULL, updated_at = now() ` +
-          `WHERE ${table}.status IN ('failed', 'dropped') RETURNING id`,
+          `WHERE ${table}.status IN ('failed', 'dropped', 'provisioning') RETURNING id`,
         [id, schema],
       );
       return rows.length === 1;

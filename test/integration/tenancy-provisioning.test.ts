@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isStrataError } from '../../src/errors.js';
 import { migrateDev } from '../../src/migrate/migrate-dev.js';
+import { push } from '../../src/migrate/project-push.js';
 import { status } from '../../src/migrate/status.js';
 import { createTenants } from '../../src/tenancy/index.js';
 import type { Tenants } from '../../src/tenancy/index.js';
@@ -78,13 +79,17 @@ for (const engine of ['postgres', 'pglite'] as const) {
       assert.equal(again.tenantCreated, null);
     });
 
-    test('status: in sync, and neither the registry nor the tenant folder shows up', async (t) => {
+    test('status: in sync, and neither the registry nor the tenant folder shows up; push changes nothing', async (t) => {
       if (skip) return t.skip(skip);
       if (engine === 'pglite') return t.skip('drift check covered on postgres (a PGlite shadow costs seconds)');
       const s = await status(p.config);
       assert.equal(s.total, 1);
       assert.deepEqual(s.drift, { checked: true, detected: false, summary: [] });
       assert.equal(s.inSync, true);
+      // push, too, leaves the registry alone and creates no placeholder schema.
+      assert.equal((await push(p.config)).executedSteps, 0);
+      assert.deepEqual(await p.query("SELECT nspname FROM pg_namespace WHERE nspname = '__strata_tenant__'"), []);
+      assert.deepEqual(await p.query('SELECT count(*)::int AS n FROM public._strata_tenants'), [{ n: 0 }]);
     });
 
     test('create 3 tenants: each schema has the template, its own _prisma_migrations with Prisma checksums, registry active', async (t) => {
