@@ -42,7 +42,7 @@ export const tenantCreateCommand: CommandDefinition = {
 };
 
 function recordLine(r: TenantRecord): string {
-  return `${r.id.padEnd(16)} ${r.schema.padEnd(24)} ${r.status.padEnd(12)} ${(r.templateLevel ?? '-').padEnd(32)}${r.lastError ? ` ${r.lastError}` : ''}`;
+  return `${r.id.padEnd(16)} ${r.schema.padEnd(24)} ${r.status.padEnd(12)} ${(r.templateLevel ?? '-').padEnd(32)} ${r.lastError ?? ''}`.trimEnd();
 }
 
 /** `strata tenant list`. */
