@@ -6,6 +6,8 @@
  * client (Strata's own `generate`, in a temp folder). Contenders, in one process:
  *   raw pg          pg.Pool, parameterized SQL
  *   bare Prisma     new PrismaClient({ adapter: new PrismaPg({ connectionString }) })
+ *   bare Prisma A/A a second, identical bare client: the control row; its distance from 1.000×
+ *                   is the noise floor of the run (a noisy neighbour, GC, scheduling)
  *   Strata          the `db` from createDatabase(), tracing off
  *   Strata+tracing  the same `db` with enablePrismaTracing() to a no-op span processor
  * Work: point reads (findUnique by id) and single-row inserts (create), sequential awaits.
@@ -126,12 +128,12 @@ function table(title: string, names: string[], ms: Map<string, number[]>, opsPer
   const times = (name: string): number[] => ms.get(name)!;
   const ratio = (name: string, base: string): number => median(times(name).map((t, r) => t / times(base)[r]!));
   console.log(`\n${title} (${opsPerContender} ops per contender, ${ROUNDS} interleaved rounds)`);
-  console.log('contender         ops/s   µs/op (median round)   time vs bare Prisma   time vs raw pg');
+  console.log('contender          ops/s   µs/op (median round)   time vs bare Prisma   time vs raw pg');
   for (const name of names) {
     const ops = (opsPerContender / times(name).reduce((a, b) => a + b, 0)) * 1000;
     const perOp = (median(times(name)) * 1000) / (opsPerContender / ROUNDS);
     console.log(
-      `${name.padEnd(15)} ${ops.toFixed(0).padStart(7)}   ${perOp.toFixed(0).padStart(20)}   ${ratio(name, 'bare Prisma').toFixed(3).padStart(18)}×   ${ratio(name, 'raw pg').toFixed(3).padStart(13)}×`,
+      `${name.padEnd(16)} ${ops.toFixed(0).padStart(7)}   ${perOp.toFixed(0).padStart(20)}   ${ratio(name, 'bare Prisma').toFixed(3).padStart(18)}×   ${ratio(name, 'raw pg').toFixed(3).padStart(13)}×`,
     );
   }
 }
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
   pool.on('error', () => undefined);
   let bare: ItemClient | undefined;
   let named: ItemClient | undefined;
+  let control: ItemClient | undefined;
   try {
     await pool.query('CREATE TABLE "Item" ("id" SERIAL PRIMARY KEY, "name" TEXT NOT NULL, "n" INTEGER NOT NULL)');
     await pool.query(`INSERT INTO "Item" ("name", "n") SELECT 'item ' || g, g FROM generate_series(1, ${SEED_ROWS}) g`);
@@ -159,6 +162,8 @@ async function main(): Promise<void> {
     const { PrismaClient } = (await import(pathToFileURL(join(generated.clientDir, 'client.ts')).href)) as { PrismaClient: ItemClientClass };
     bare = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.href }) });
     const bareClient = bare;
+    control = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.href }) });
+    const controlClient = control;
     const names = new Map<string, string>();
     const statementName = ({ sql }: { sql: string }): string => {
       let found = names.get(sql);
@@ -178,6 +183,7 @@ async function main(): Promise<void> {
         insert: (i) => pool.query('INSERT INTO "Item" ("name", "n") VALUES ($1, $2) RETURNING "id", "name", "n"', [`raw ${i}`, i]),
       },
       { name: 'bare Prisma', read: (i) => bareClient.item.findUnique({ where: { id: id(i) } }), insert: (i) => bareClient.item.create({ data: { name: `bare ${i}`, n: i } }) },
+      { name: 'bare Prisma A/A', read: (i) => controlClient.item.findUnique({ where: { id: id(i) } }), insert: (i) => controlClient.item.create({ data: { name: `aa ${i}`, n: i } }) },
       ...(namedClient === undefined
         ? []
         : [{ name: 'Prisma+named', read: (i: number) => namedClient.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => namedClient.item.create({ data: { name: `named ${i}`, n: i } }) }]),
@@ -218,6 +224,7 @@ async function main(): Promise<void> {
     disablePrismaTracing();
     await bare?.$disconnect();
     await named?.$disconnect();
+    await control?.$disconnect();
     await closeDatabases();
     await pool.end();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
