@@ -10,6 +10,7 @@ import { existingComposedFiles, providerOf, withEngine, withMigrateAdapter } fro
 import { readMigrationsList } from './migrations-dir.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import { seed } from './seed.js';
+import { dropTenantSchemas } from '../tenancy/registry.js';
 import type { SeedOptions, SeedResult } from './seed.js';
 
 /** Options of {@link reset}. */
@@ -32,6 +33,8 @@ export interface ResetResult {
   applied: string[];
   /** The seeds that ran, or `null` when skipped. */
   seeded: SeedResult | null;
+  /** Tenant schemas dropped (tenancy configured: every schema in the tenant registry). */
+  droppedTenantSchemas: string[];
 }
 
 /**
@@ -47,7 +50,7 @@ export async function reset(config: ResolvedConfig, options: ResetOptions = {}):
   const env = options.env ?? process.env;
   const schemaFiles = await existingComposedFiles(config);
   const list = await readMigrationsList(config.migrations, { assumeProvider: providerOf(config) });
-  const { database, applied } = await withMigrationLock(config, () =>
+  const { database, applied, droppedTenantSchemas } = await withMigrationLock(config, () =>
     withMigrateAdapter(config, 'reset', async (adapter) => {
       const production = env.NODE_ENV === 'production';
       if (options.force !== true && (production || !adapter.isLocal)) {
@@ -57,6 +60,7 @@ export async function reset(config: ResolvedConfig, options: ResetOptions = {}):
           { hint: 'If that is really what you want, run `strata reset --force`.' },
         );
       }
+      const droppedTenantSchemas = await dropTenantSchemas(config, adapter.factory);
       if (adapter.recreate) {
         await adapter.close();
         await adapter.recreate();
@@ -64,9 +68,9 @@ export async function reset(config: ResolvedConfig, options: ResetOptions = {}):
         await withEngine(adapter, schemaFiles, (engine) => engine.reset());
       }
       const result = await withEngine(adapter, schemaFiles, (engine) => engine.applyMigrations({ migrationsList: list }));
-      return { database: adapter.description, applied: result.appliedMigrationNames };
+      return { database: adapter.description, applied: result.appliedMigrationNames, droppedTenantSchemas };
     }),
   );
   const seeded = options.seed === false ? null : await seed(config, { env, ...(options.onSeedOutput ? { onOutput: options.onSeedOutput } : {}) });
-  return { database, applied, seeded };
+  return { database, applied, seeded, droppedTenantSchemas };
 }

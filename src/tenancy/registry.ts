@@ -161,3 +161,25 @@ export function registry(config: Pick<ResolvedConfig, 'engine' | 'appNamespace'>
     },
   };
 }
+
+/**
+ * Drop every tenant schema the registry knows (not yet dropped), for `strata reset`: the engine's
+ * reset only empties the shared schemas, and a tenant schema left behind would block re-creating
+ * that tenant. No-op without tenancy or without a registry. Returns the schemas dropped.
+ */
+export async function dropTenantSchemas(config: Pick<ResolvedConfig, 'engine' | 'appNamespace' | 'tenancy'>, factory: SqlDriverAdapterFactory): Promise<string[]> {
+  if (config.tenancy === undefined) return [];
+  const driver = await factory.connect();
+  try {
+    const sql = adapterSql(driver);
+    const schema = registrySchema(config);
+    const exists = await sql.query('SELECT 1 AS found FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema, TENANT_REGISTRY_TABLE]);
+    if (exists.length === 0) return [];
+    const rows = await sql.query(`SELECT schema FROM ${registryTable(config)} WHERE status <> 'dropped' ORDER BY schema`);
+    const schemas = rows.map((r) => String(r.schema));
+    for (const s of schemas) await sql.script(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE;`);
+    return schemas;
+  } finally {
+    await driver.dispose().catch(() => {});
+  }
+}

@@ -214,6 +214,18 @@ for (const engine of ['postgres', 'pglite'] as const) {
       assert.equal((await registry()).find((r) => r.id === 'initech')?.status, 'dropped');
       assert.equal((await p.cli('tenant', 'drop', 'initech', '--force')).code, 2);
     });
+
+    test('strata reset drops every tenant schema with the shared ones', async (t) => {
+      if (skip) return t.skip(skip);
+      if (engine === 'pglite') return t.skip('covered on postgres (a PGlite reset replays the history again)');
+      const r = await p.cli('reset', '--force');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Dropped tenant schemas: tenant_acme, tenant_globex, tenant_hooli \(/);
+      assert.deepEqual(await schemas(), []);
+      const again = await tenantsDo(async (tenants) => [await tenants.create('acme'), await tenants.list()] as const);
+      assert.equal(again[0].status, 'active');
+      assert.deepEqual(again[1].map((x) => x.id), ['acme']);
+    });
   });
 }
 

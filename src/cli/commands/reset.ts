@@ -22,6 +22,7 @@ export const resetCommand: CommandDefinition = {
     const config = await ctx.loadConfig();
     const result = await reset(config, { force: args.force === true, seed: args.skipSeed !== true, env: ctx.env });
     const lines = [`Reset ${result.database}.`, ...result.applied.map((name) => `Applied ${name}`)];
+    if (result.droppedTenantSchemas.length > 0) lines.push(`Dropped tenant schemas: ${result.droppedTenantSchemas.join(', ')} (the registry is emptied; recreate tenants with \`strata tenant create <id>\`).`);
     for (const run of result.seeded?.ran ?? []) lines.push(`Seeded (${run.owner}): ${run.file}`, ...run.output.trimEnd().split('\n').filter(Boolean).map((l) => `  ${l}`));
     return { lines, data: result };
   },
