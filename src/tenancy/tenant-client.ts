@@ -1,14 +1,15 @@
 /**
- * One tenant's view of the shared PrismaClient: a `$extends` client whose query component runs
- * every operation inside the tenant's AsyncLocalStorage scope, which the driver wrapper
- * (`tenant-driver.ts`) turns into the tenant's schema.
+ * One tenant's view of the shared PrismaClient: a proxy whose model and raw methods start each
+ * operation inside the tenant's AsyncLocalStorage scope, which the driver wrapper
+ * (`tenant-driver.ts`) turns into the tenant's schema. A proxy, not a `$extends` client: Prisma's
+ * query extensions cost more per operation than the whole routing (measured in bench/tenants.ts).
  *
  * Three places where Prisma would otherwise mix tenants are handled here:
  * - `findUnique`/`findUniqueOrThrow` are run as `findFirst`/`findFirstOrThrow` (compound unique
  *   keys flattened): Prisma batches same-tick `findUnique` calls of every client into one query
  *   dispatched from ONE `process.nextTick`, i.e. in one tenant's context.
- * - A batch `$transaction([...])` is replayed, item by item, inside an interactive transaction of
- *   this tenant: Prisma dispatches batches the same way.
+ * - A batch `$transaction([...])` runs its items, in order, inside an interactive transaction of
+ *   this tenant: Prisma dispatches batches the same way. Its items must come from this tenant.
  * - Raw SQL runs with the tenant's schema first on `search_path`, and may not name another
  *   tenant's schema.
  */
@@ -18,7 +19,6 @@ import { tenantContext } from './tenant-context.js';
 
 /** The parts of a generated PrismaClient a tenant client is built from. */
 export interface ExtendableClient {
-  $extends(extension: unknown): unknown;
   $transaction(arg: unknown, options?: unknown): Promise<unknown>;
 }
 
@@ -27,17 +27,10 @@ export interface RuntimeDataModel {
   models: Record<string, { fields: Array<{ name: string; kind: string }> }>;
 }
 
-interface QueryHookParams {
-  model?: string;
-  operation: string;
-  args: unknown;
-  query(args: unknown, params?: unknown): Promise<unknown>;
-  __internalParams?: { action?: string; jsModelName?: string; transaction?: { kind: string } };
-}
-
 const FIND_FIRST: Record<string, string> = { findUnique: 'findFirst', findUniqueOrThrow: 'findFirstOrThrow' };
 
 const LOGICAL = new Set(['AND', 'OR', 'NOT']);
+const FIELD_NAMES = new WeakMap<object, { scalars: Set<string>; fields: Set<string> }>();
 
 /**
  * `where` of a `findUnique` rewritten for `findFirst`: a compound unique key (`sku_owner: { sku,
@@ -47,8 +40,13 @@ const LOGICAL = new Set(['AND', 'OR', 'NOT']);
  */
 export function flattenUniqueWhere(where: Record<string, unknown>, model: RuntimeDataModel['models'][string] | undefined): Record<string, unknown> {
   if (model === undefined) return where;
-  const scalars = new Set(model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => f.name));
-  const fields = new Set(model.fields.map((f) => f.name));
+  let names = FIELD_NAMES.get(model);
+  if (names === undefined) {
+    names = { scalars: new Set(model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => f.name)), fields: new Set(model.fields.map((f) => f.name)) };
+    FIELD_NAMES.set(model, names);
+  }
+  const { scalars, fields } = names;
+  if (Object.keys(where).every((key) => fields.has(key))) return where;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(where)) {
     const compound =
@@ -69,85 +67,128 @@ export interface TenantClientOptions {
   dataModel: RuntimeDataModel | undefined;
 }
 
+const RAW_METHODS: ReadonlySet<PropertyKey> = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe', '$queryRawTyped']);
+
+/**
+ * One operation of a tenant client: starts when first awaited (like Prisma's own promises), in
+ * the tenant's scope. Remembers what it is so the tenant's batch `$transaction([...])` can run it
+ * inside an interactive transaction.
+ */
+class TenantOperation implements PromiseLike<unknown> {
+  #started: Promise<unknown> | undefined;
+  constructor(
+    readonly tenant: string,
+    readonly run: (target: Record<PropertyKey, unknown>) => Promise<unknown>,
+    readonly start: () => Promise<unknown>,
+  ) {}
+  then<A = unknown, B = never>(onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return (this.#started ??= this.start()).then(onFulfilled, onRejected);
+  }
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<unknown> {
+    return this.then(undefined, onRejected);
+  }
+  finally(onFinally?: (() => void) | null): Promise<unknown> {
+    return this.then().finally(onFinally);
+  }
+}
+
 /**
  * The tenant client for `options.tenant` over `base` (whose driver adapter factory is wrapped by
- * `wrapTenantDriverFactory`). Same API as `base`; every operation is routed to the tenant's schema.
+ * `wrapTenantDriverFactory`). Same model and raw API as `base`; every operation is routed to the
+ * tenant's schema. `$transaction` runs in the tenant; other `$` members are the base client's.
  */
 export function createTenantClient<C extends ExtendableClient>(base: C, options: TenantClientOptions): C {
   const { tenant, dataModel } = options;
   const als = tenantContext();
-  const extended = base.$extends({
-    name: `strata-tenant-${tenant}`,
-    query: {
-      async $allOperations(params: QueryHookParams): Promise<unknown> {
-        const { model, operation, args, query, __internalParams: internal } = params;
-        const outer = als.getStore();
-        if (outer?.replay !== undefined && internal?.transaction === undefined) {
-          if (outer.replay.tenant !== tenant) throw mixedBatch(outer.replay.tenant, tenant);
-          return replay(outer.replay.tx, internal?.jsModelName, operation, args);
-        }
-        if (internal?.transaction?.kind === 'batch') throw foreignBatch(tenant);
-        const scope = await options.scope();
-        const rewrite = model === undefined ? undefined : FIND_FIRST[operation];
-        if (rewrite !== undefined && internal !== undefined) {
-          const where = (args as { where?: Record<string, unknown> } | undefined)?.where ?? {};
-          const next = { ...(args as object), where: flattenUniqueWhere(where, dataModel?.models[model!]) };
-          return als.run(scope, () => thenOf(query(next, { ...internal, action: rewrite })));
-        }
-        if (model === undefined && operation.startsWith('$') && operation.includes('Raw')) {
-          return als.run({ ...scope, raw: true }, () => thenOf(query(args)));
-        }
-        // query() returns a lazy PrismaPromise: start it inside the scope, not at the caller's await.
-        return als.run(scope, () => thenOf(query(args)));
-      },
-    },
-  }) as C;
-  const transaction = async (arg: unknown, txOptions?: unknown): Promise<unknown> => {
-    const scope = await options.scope();
-    if (typeof arg === 'function') return als.run(scope, () => extended.$transaction(arg, txOptions));
-    if (!Array.isArray(arg)) return als.run(scope, () => extended.$transaction(arg, txOptions));
-    const items: unknown[] = arg;
-    return als.run(scope, () =>
-      extended.$transaction(async (tx: unknown) => {
-        const out: unknown[] = [];
-        for (const item of items) out.push(await als.run({ ...scope, replay: { tenant, tx } }, () => thenOf(item)));
-        return out;
-      }, txOptions),
-    );
+  const models = new Map(Object.entries(dataModel?.models ?? {}).map(([name, model]) => [name.charAt(0).toLowerCase() + name.slice(1), model]));
+  const modelOf = (key: PropertyKey): RuntimeDataModel['models'][string] | undefined => (typeof key === 'string' ? models.get(key) : undefined);
+  const withScope = <R>(fn: (scope: TenantScope) => Promise<R>): Promise<R> => {
+    let scope: TenantScope | Promise<TenantScope>;
+    try {
+      scope = options.scope();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // The registry answers from memory for a known active tenant: no extra await on the hot path.
+    return scope instanceof Promise ? scope.then(fn) : fn(scope);
   };
-  return new Proxy(extended, {
-    get(target, key) {
-      return key === '$transaction' ? transaction : Reflect.get(target, key);
-    },
-  });
+
+  /** `target` (the base client or an interactive transaction client) seen as this tenant. */
+  const view = (target: Record<PropertyKey, unknown>, bound: TenantScope | undefined): Record<PropertyKey, unknown> => {
+    const inScope = <R>(raw: boolean, fn: () => R): Promise<unknown> => {
+      const go = (scope: TenantScope): Promise<unknown> => als.run(raw ? { ...scope, raw: true } : scope, () => thenOf(fn()));
+      return bound !== undefined ? go(bound) : withScope(go);
+    };
+    const delegates = new Map<PropertyKey, object>();
+    const delegateView = (key: PropertyKey, delegate: Record<string, unknown>): object =>
+      new Proxy(delegate, {
+        get(d, op) {
+          const value = Reflect.get(d, op, d);
+          if (typeof value !== 'function' || typeof op !== 'string') return value;
+          return (args?: Record<string, unknown>) => {
+            const rewrite = FIND_FIRST[op];
+            const method = rewrite ?? op;
+            const next = rewrite === undefined || args?.where === undefined ? args : { ...args, where: flattenUniqueWhere(args.where as Record<string, unknown>, modelOf(key)) };
+            const run = (on: Record<PropertyKey, unknown>): Promise<unknown> => {
+              const m = on[key] as Record<string, (a: unknown) => unknown>;
+              return thenOf(m[method]!(next));
+            };
+            return new TenantOperation(tenant, run, () => inScope(false, () => run(target)));
+          };
+        },
+      });
+    return new Proxy(target, {
+      get(t, key) {
+        if (key === '$transaction' && bound === undefined) return transaction;
+        const value = Reflect.get(t, key, t);
+        if (RAW_METHODS.has(key) && typeof value === 'function') {
+          return (...args: unknown[]) => {
+            const run = (on: Record<PropertyKey, unknown>): Promise<unknown> => thenOf((on[key] as (...a: unknown[]) => unknown)(...args));
+            return new TenantOperation(tenant, run, () => inScope(true, () => run(target)));
+          };
+        }
+        if (typeof value === 'object' && value !== null && typeof (value as { findMany?: unknown }).findMany === 'function') {
+          let known = delegates.get(key);
+          if (known === undefined) delegates.set(key, (known = delegateView(key, value as Record<string, unknown>)));
+          return known;
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+      },
+    });
+  };
+
+  const transaction = (arg: unknown, txOptions?: unknown): Promise<unknown> =>
+    withScope((scope) => {
+      if (typeof arg === 'function') {
+        const fn = arg as (tx: unknown) => Promise<unknown>;
+        return als.run(scope, () => base.$transaction((tx: Record<PropertyKey, unknown>) => fn(view(tx, scope)), txOptions));
+      }
+      if (!Array.isArray(arg)) return Promise.reject(new StrataError('INVALID_ARGUMENT', '$transaction expects a function or an array of queries.'));
+      const items: unknown[] = arg;
+      for (const item of items) {
+        if (!(item instanceof TenantOperation) || item.tenant !== tenant) {
+          const other = item instanceof TenantOperation ? `of tenant "${item.tenant}"` : 'not from a tenant client';
+          return Promise.reject(
+            new StrataError('OPERATION_REFUSED', `A batch transaction of tenant "${tenant}" holds a query ${other}.`, {
+              hint: `Build every query of db.tenant("${tenant}").$transaction([...]) from that same tenant client.`,
+            }),
+          );
+        }
+      }
+      return als.run(scope, () =>
+        base.$transaction(async (tx: Record<PropertyKey, unknown>) => {
+          const out: unknown[] = [];
+          const inTx = view(tx, scope);
+          for (const item of items as TenantOperation[]) out.push(await item.run(inTx));
+          return out;
+        }, txOptions),
+      );
+    });
+
+  return view(base as unknown as Record<PropertyKey, unknown>, undefined) as unknown as C;
 }
 
-/** Start `item` (a PrismaPromise) now, in the current async context (`await` would call `then` later, outside it). */
+/** Start `item` (a Prisma promise, lazy until `then`) now, in the current async context. */
 function thenOf(item: unknown): Promise<unknown> {
-  if (typeof (item as PromiseLike<unknown> | null)?.then !== 'function') {
-    return Promise.reject(new StrataError('INVALID_ARGUMENT', 'Every element of $transaction([...]) must be a Prisma Client promise.', { hint: 'Pass unawaited queries, e.g. db.tenant(id).$transaction([q1, q2]).' }));
-  }
   return new Promise((resolve, reject) => (item as PromiseLike<unknown>).then(resolve, reject));
-}
-
-/** Run one batch item on the interactive transaction client `tx` instead. */
-function replay(tx: unknown, jsModelName: string | undefined, operation: string, args: unknown): Promise<unknown> {
-  const target = (jsModelName === undefined ? tx : (tx as Record<string, unknown>)[jsModelName]) as Record<string, (...a: unknown[]) => Promise<unknown>>;
-  const method = target[operation];
-  if (typeof method !== 'function') {
-    return Promise.reject(new StrataError('INTERNAL', `Cannot replay ${jsModelName ?? ''}.${operation} of a batch transaction.`, { hint: 'Use an interactive transaction: db.tenant(id).$transaction(async (tx) => ...).' }));
-  }
-  return Array.isArray(args) && jsModelName === undefined ? method.apply(target, args) : method.call(target, args);
-}
-
-function foreignBatch(tenant: string): StrataError {
-  return new StrataError('OPERATION_REFUSED', `A query of tenant "${tenant}" was passed to another client's batch $transaction([...]).`, {
-    hint: `Run it in db.tenant("${tenant}").$transaction([...]): a batch runs in one tenant's schema.`,
-  });
-}
-
-function mixedBatch(owner: string, other: string): StrataError {
-  return new StrataError('OPERATION_REFUSED', `A batch transaction of tenant "${owner}" holds a query of tenant "${other}".`, {
-    hint: `Build every query of db.tenant("${owner}").$transaction([...]) from that same tenant client.`,
-  });
 }

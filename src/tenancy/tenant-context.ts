@@ -17,14 +17,6 @@ export interface TenantScope {
   readonly schemaPrefix: string;
   /** Set for `$queryRaw`/`$executeRaw` (and their Unsafe forms): run with the tenant's `search_path`. */
   readonly raw?: boolean;
-  /** Set while a batch `$transaction([...])` replays its items inside an interactive transaction. */
-  readonly replay?: ReplayTarget;
-}
-
-/** The interactive transaction client a batch's items are replayed on, and whose tenant it is. */
-export interface ReplayTarget {
-  readonly tenant: string;
-  readonly tx: unknown;
 }
 
 const KEY = Symbol.for('strata.tenancy.context');

@@ -109,17 +109,9 @@ async function inTransaction<T>(driver: SqlDriverAdapter, fn: (tx: Transaction) 
   return result;
 }
 
-function refuseForeignReplay(scope: TenantScope | undefined): void {
-  if (scope?.replay === undefined) return;
-  throw new StrataError('OPERATION_REFUSED', `A batch transaction of tenant "${scope.replay.tenant}" holds a query that is not from db.tenant("${scope.replay.tenant}").`, {
-    hint: `Build every query of db.tenant("${scope.replay.tenant}").$transaction([...]) from that same tenant client.`,
-  });
-}
-
 function wrapTenantDriver(driver: SqlDriverAdapter, scopeOf: () => TenantScope | undefined): SqlDriverAdapter {
   const run = async <R>(query: SqlQuery, send: (q: SqlQuery, on: SqlDriverAdapter | Transaction) => Promise<R>): Promise<R> => {
     const scope = scopeOf();
-    refuseForeignReplay(scope);
     const sql = routeSql(query.sql, scope);
     if (scope?.raw !== true) return send(sql === query.sql ? query : { ...query, sql }, driver);
     assertRawSqlStaysInTenant(sql, scope);

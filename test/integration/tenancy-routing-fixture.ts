@@ -118,13 +118,17 @@ export interface TenantTestClient {
   $transaction<R>(fn: (tx: TenantTestClient) => Promise<R>): Promise<R>;
   $transaction(items: unknown[]): Promise<unknown[]>;
   $disconnect(): Promise<void>;
+  note: { deleteMany(args?: Args): Promise<{ count: number }>; findMany(args?: Args): Promise<Array<{ body: string; itemId: number }>> };
   plan: { create(args: Args): Promise<{ id: number }>; findMany(args?: Args): Promise<Array<{ id: number }>> };
   item: {
     create(args: Args): Promise<ItemRow>;
     findMany(args?: Args): Promise<ItemRow[]>;
     findUnique(args: Args): Promise<ItemRow | null>;
+    findFirst(args: Args): Promise<ItemRow | null>;
     findUniqueOrThrow(args: Args): Promise<ItemRow>;
     update(args: Args): Promise<ItemRow>;
+    upsert(args: Args): Promise<ItemRow>;
+    createMany(args: Args): Promise<{ count: number }>;
     updateMany(args: Args): Promise<{ count: number }>;
     deleteMany(args?: Args): Promise<{ count: number }>;
     count(args?: Args): Promise<number>;
