@@ -22,6 +22,9 @@ export type TenantAware<C> = C & {
    * The client of tenant `id` (cached, LRU of `tenancy.maxClients`, default 500). Tenant-scoped
    * models resolve to its schema, shared models to their own. The id is checked at once
    * (`TENANT_INVALID_ID`); the registry on the first query (`TENANT_NOT_FOUND`, `TENANT_NOT_ACTIVE`).
+   * Model methods, raw SQL (`$queryRaw`…, on the tenant's `search_path`) and `$transaction` (both
+   * forms) are routed; Prisma's fluent relation calls (`findUnique(...).posts()`) and `$extends`
+   * are not available on a tenant client.
    *
    * @example const invoices = await db.tenant('acme').invoice.findMany();
    */
