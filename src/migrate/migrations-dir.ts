@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MigrationDirectory, MigrationList } from '@prisma/schema-engine-wasm';
-import { TENANT_HISTORY_DIR } from '../tenancy/tenant-id.js';
 import type { WasmProvider } from './schema-engine.js';
 
 /** File name of the lock file Prisma Migrate writes next to the migrations. */
@@ -44,9 +43,8 @@ export async function readMigrationsList(migrationsDir: string, options: ReadMig
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  // `tenant/` holds the tenant template history (its own migrations), never a migration of this one.
   const names = entries
-    .filter((entry) => entry.isDirectory() && entry.name !== TENANT_HISTORY_DIR)
+    .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort((a, b) => a.localeCompare(b));
   const migrationDirectories: MigrationDirectory[] = await Promise.all(

@@ -47,7 +47,7 @@ export interface TenantMigrateProgress {
 
 /** What `tenants.migrate()` did. */
 export interface TenantMigrateResult {
-  /** Template migrations in `migrations/tenant`. */
+  /** Template migrations in `tenant-migrations/` (beside the migrations folder). */
   template: string[];
   /** Every targeted tenant's outcome, ordered by id. */
   tenants: TenantMigrateOutcome[];

@@ -1,12 +1,12 @@
 /**
  * The tenant template: the migration history of the tenant-scoped models, in
- * `<migrations>/tenant/<timestamp>_<name>/migration.sql`, written against the placeholder schema
+ * `<migrations>/../tenant-migrations/<timestamp>_<name>/migration.sql`, written against the placeholder schema
  * `"__strata_tenant__"`. Applying it to a tenant rewrites that one quoted identifier to the
  * tenant's schema and records each migration in the tenant's own `_prisma_migrations`, with the
  * checksum Prisma Migrate would record (SHA-256 of the file as written).
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 import { migrationChecksum, readMigrationsList } from '../migrate/migrations-dir.js';
@@ -23,9 +23,9 @@ export interface TemplateMigration {
   checksum: string;
 }
 
-/** The tenant history folder: `<migrations>/tenant`. */
+/** The tenant history folder, beside the migrations folder: `<migrations>/../tenant-migrations`. */
 export function templateDir(config: Pick<ResolvedConfig, 'migrations'>): string {
-  return join(config.migrations, TENANT_HISTORY_DIR);
+  return join(dirname(config.migrations), TENANT_HISTORY_DIR);
 }
 
 /**

@@ -18,8 +18,12 @@ export const TENANT_REGISTRY_TABLE = '_strata_tenants';
 /** The migrations table inside each tenant schema (same columns as Prisma's `_prisma_migrations`). */
 export const TENANT_MIGRATIONS_TABLE = '_prisma_migrations';
 
-/** The folder, inside the migrations folder, of the tenant template history. */
-export const TENANT_HISTORY_DIR = 'tenant';
+/**
+ * The folder of the tenant template history, beside the migrations folder
+ * (`database/tenant-migrations` next to `database/migrations`). Not inside it: Prisma Migrate
+ * reads every folder in the migrations folder as a migration, and its history must stay Prisma's.
+ */
+export const TENANT_HISTORY_DIR = 'tenant-migrations';
 
 /** What a tenant id must look like: a lowercase letter, then up to 47 lowercase letters, digits or `_`. */
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;

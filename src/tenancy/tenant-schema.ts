@@ -73,7 +73,7 @@ export async function upgradeSchema(sql: TenantSql, schema: string, template: re
   const edited = template.filter((m) => done.has(m.name) && done.get(m.name) !== m.checksum).map((m) => m.name);
   if (edited.length > 0) {
     const error = new StrataError('MIGRATION_EDITED', `Tenant migration ${edited.join(', ')} was edited after it was applied to schema ${schema}.`, {
-      hint: `Restore the applied version of migrations/tenant/${edited[0]}/migration.sql and put the change in a new migration (\`strata migrate --name <change>\`).`,
+      hint: `Restore the applied version of tenant-migrations/${edited[0]}/migration.sql and put the change in a new migration (\`strata migrate --name <change>\`).`,
     });
     return { applied: [], templateLevel: level(), created: false, error };
   }
@@ -92,7 +92,7 @@ export async function upgradeSchema(sql: TenantSql, schema: string, template: re
     return { applied, templateLevel: level(), created: false };
   } catch (error) {
     const failed = new StrataError('TENANT_MIGRATION_FAILED', `Tenant migration ${current} failed in schema ${schema}: ${describeError(error)}`, {
-      hint: 'Fix the cause (the tenant schema or migrations/tenant/' + current + '/migration.sql), then run `strata tenant migrate` again: it resumes at this migration.',
+      hint: 'Fix the cause (the tenant schema or tenant-migrations/' + current + '/migration.sql), then run `strata tenant migrate` again: it resumes at this migration.',
       cause: error,
     });
     return { applied, templateLevel: level(), created: false, error: failed };

@@ -12,7 +12,7 @@ import { isStrataError } from '../../src/errors.js';
 import { migrateDev } from '../../src/migrate/migrate-dev.js';
 import { push } from '../../src/migrate/project-push.js';
 import { status } from '../../src/migrate/status.js';
-import { createTenants } from '../../src/tenancy/index.js';
+import { createTenants, templateDir } from '../../src/tenancy/index.js';
 import type { Tenants } from '../../src/tenancy/index.js';
 import { postgresAvailable } from './migrate-adapters.js';
 import { REPO } from './migrate-race-helpers.js';
@@ -66,12 +66,12 @@ for (const engine of ['postgres', 'pglite'] as const) {
       assert.match(main, /"plugin_audit"\."AuditLog"/);
       assert.doesNotMatch(main, /__strata_tenant__|Note/);
       const tenant = readFileSync(result.tenantCreated.file, 'utf8');
-      assert.equal(result.tenantCreated.file, join(p.config.migrations, 'tenant', result.tenantCreated.name, 'migration.sql'));
+      assert.equal(result.tenantCreated.file, join(templateDir(p.config), result.tenantCreated.name, 'migration.sql'));
       assert.match(tenant, /CREATE TYPE "__strata_tenant__"\."NoteKind"/);
       assert.match(tenant, /CREATE TABLE "__strata_tenant__"\."Note"/);
       assert.match(tenant, /FOREIGN KEY \("userId"\) REFERENCES "User"\("id"\)/);
       assert.doesNotMatch(tenant, /AuditLog|CREATE TABLE "User"/);
-      assert.ok(existsSync(join(p.config.migrations, 'tenant', 'migration_lock.toml')));
+      assert.ok(existsSync(join(templateDir(p.config), 'migration_lock.toml')));
       assert.deepEqual(result.applied, [result.created.name]);
       // Nothing changed: neither history gets a migration (autoincrement and enum defaults in the tenant schema are read back right).
       const again = await migrateDev(p.config, { name: 'noop' });
@@ -95,10 +95,10 @@ for (const engine of ['postgres', 'pglite'] as const) {
     test('create 3 tenants: each schema has the template, its own _prisma_migrations with Prisma checksums, registry active', async (t) => {
       if (skip) return t.skip(skip);
       const records = await tenantsDo(async (tenants) => [await tenants.create('acme'), await tenants.create('globex'), await tenants.create('initech')]);
-      const template = readdirSync(join(p.config.migrations, 'tenant')).filter((n) => /^\d{14}_/.test(n));
+      const template = readdirSync(templateDir(p.config)).filter((n) => /^\d{14}_/.test(n));
       assert.deepEqual(records.map((r) => [r.id, r.schema, r.status, r.templateLevel]), ['acme', 'globex', 'initech'].map((id) => [id, `tenant_${id}`, 'active', template.at(-1)]));
       assert.deepEqual(await schemas(), ['tenant_acme', 'tenant_globex', 'tenant_initech']);
-      const checksum = createHash('sha256').update(readFileSync(join(p.config.migrations, 'tenant', template[0]!, 'migration.sql'))).digest('hex');
+      const checksum = createHash('sha256').update(readFileSync(join(templateDir(p.config), template[0]!, 'migration.sql'))).digest('hex');
       for (const id of ['acme', 'globex', 'initech']) {
         assert.deepEqual(await columns(`tenant_${id}`), ['id', 'kind', 'title', 'userId']);
         const rows = await p.query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
@@ -147,7 +147,7 @@ for (const engine of ['postgres', 'pglite'] as const) {
 
     test('a failing provisioning leaves no schema, records the error, and a re-run retries it', async (t) => {
       if (skip) return t.skip(skip);
-      const broken = join(p.config.migrations, 'tenant', '29990101000000_broken');
+      const broken = join(templateDir(p.config), '29990101000000_broken');
       mkdirSync(broken, { recursive: true });
       writeFileSync(join(broken, 'migration.sql'), 'CREATE TABLE "__strata_tenant__"."Half" (id int);\nSELECT 1/0;\n');
       await assert.rejects(

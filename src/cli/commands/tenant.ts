@@ -28,7 +28,7 @@ export const tenantCreateCommand: CommandDefinition = {
   name: 'create',
   summary: 'Provision a tenant: its schema with every tenant template migration, in one transaction',
   description: [
-    'Validates the id, records the tenant in the registry (_strata_tenants) as provisioning, then creates schema <schemaPrefix><id> and applies every migration of <migrations>/tenant/ in ONE transaction, and marks it active. On failure nothing of the schema remains and the registry says failed; running the command again retries.',
+    'Validates the id, records the tenant in the registry (_strata_tenants) as provisioning, then creates schema <schemaPrefix><id> and applies every migration of tenant-migrations/ (beside the migrations folder) in ONE transaction, and marks it active. On failure nothing of the schema remains and the registry says failed; running the command again retries.',
     'Exit codes: 0 created, 1 provisioning failed, 2 invalid id, tenant exists or tenancy not configured, 3 database unreachable.',
   ].join('\n\n'),
   arguments: [{ name: 'id', description: 'tenant id: a lowercase letter, then up to 47 lowercase letters, digits or _', required: true }],
@@ -108,7 +108,7 @@ export const tenantMigrateCommand: CommandDefinition = {
   name: 'migrate',
   summary: 'Apply pending tenant template migrations to every tenant (or the ones named)',
   description: [
-    'Applies the migrations of <migrations>/tenant/ that a tenant schema does not have yet, each in its own transaction, to several tenants at once (--concurrency, default 4). One failing tenant never stops the others: it is marked failed in the registry with its error, and a re-run resumes it at the migration that failed.',
+    'Applies the migrations of tenant-migrations/ (beside the migrations folder) that a tenant schema does not have yet, each in its own transaction, to several tenants at once (--concurrency, default 4). One failing tenant never stops the others: it is marked failed in the registry with its error, and a re-run resumes it at the migration that failed.',
     'Shows a progress bar on a terminal, one line per tenant otherwise.',
     'Exit codes: 0 every tenant up to date, 1 some tenant failed (listed), 2 bad input, 3 database unreachable.',
   ].join('\n\n'),

@@ -22,7 +22,7 @@ const app = put('database/schema/app.prisma', 'model User {\n  id Int @id\n}\n')
 const notes = put('plugins/notes/database/notes.prisma', 'model Note {\n  id     Int  @id\n  userId Int\n  user   User @relation(fields: [userId], references: [id])\n}\n');
 const audit = put('plugins/audit/database/audit.prisma', 'model AuditLog {\n  id Int @id\n}\n');
 put('database/migrations/20260101000000_init/migration.sql', 'CREATE TABLE "User" (id int);\n');
-put('database/migrations/tenant/20260101000000_init/migration.sql', 'CREATE TABLE "__strata_tenant__"."Note" (id int);\n');
+put('database/tenant-migrations/20260101000000_init/migration.sql', 'CREATE TABLE "__strata_tenant__"."Note" (id int);\n');
 const config = testConfig(root, {
   engine: 'postgres',
   schemaFiles: [app],
@@ -50,7 +50,7 @@ describe('main and tenant histories', () => {
   test('the tenant diff replays the main history (plus the pending main migration) before the aliased tenant history', async () => {
     const main = await readMigrationsList(config.migrations);
     const source = await tenantDiffSource(config, main, 'CREATE TABLE "Extra" (id int);\n');
-    assert.deepEqual(source.migrationDirectories.map((d) => d.path), ['20260101000000_init', '99999999999999_pending', 'tenant/20260101000000_init']);
+    assert.deepEqual(source.migrationDirectories.map((d) => d.path), ['20260101000000_init', '99999999999999_pending', 'tenant-migrations/20260101000000_init']);
     const tenant = source.migrationDirectories[2]!.migrationFile.content;
     assert.deepEqual(tenant, { tag: 'ok', value: `CREATE TABLE "${DIFF_ALIAS}"."Note" (id int);\n` });
   });
