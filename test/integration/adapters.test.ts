@@ -154,3 +154,21 @@ describe('unreachable servers', () => {
     });
   }
 });
+
+describe('a refused login', () => {
+  test("mysql: a wrong password fails at once with the server's reason (not a pool timeout), password masked", async () => {
+    const adapter = createMysqlAdapter({ connectionString: `mysql://root:${SECRET}@127.0.0.1:3306/test` });
+    const started = Date.now();
+    assert.equal(await adapter.healthCheck(4000), false);
+    assert.ok(Date.now() - started < 3000, `answered before the health timeout (${Date.now() - started} ms)`);
+    const error = await adapter.connect().then(
+      () => assert.fail('connect should fail'),
+      (e: unknown) => e as StrataError,
+    );
+    assert.match(error.message, /Access denied/);
+    const status = await adapter.getStatus();
+    assert.match(status.error ?? '', /Access denied/);
+    await adapter.disconnect();
+    assert.doesNotMatch(JSON.stringify([status, error.message, error.hint, String(error.cause)]), new RegExp(SECRET));
+  });
+});

@@ -41,6 +41,11 @@ export function createMysqlDriverFactory(resolved: ResolvedMysqlOptions): SqlDri
     provider: template.provider,
     adapterName: template.adapterName,
     async connect(): Promise<SqlDriverAdapter> {
+      // A pool retries a refused login silently until its acquire timeout and then reports only
+      // "pool timeout"; one plain connection first surfaces the server's own reason at once
+      // (access denied, unknown database) for one extra handshake per client.
+      const probe = await mariadb.createConnection({ ...resolved.poolConfig });
+      await probe.end().catch(() => undefined);
       const pool = mariadb.createPool({ prepareCacheLength: 0, ...resolved.poolConfig });
       try {
         return await new PrismaMariaDb(pool, { disposeExternalPool: true, ...(database ? { database } : {}) }).connect();
