@@ -28,6 +28,7 @@ import { closeDatabases, createDatabase } from '../src/runtime/index.js';
 import { createTenants } from '../src/tenancy/index.js';
 import type { TenantAware } from '../src/tenancy/router.js';
 import { tenancyOf } from '../src/tenancy/router.js';
+import { templateDir } from '../src/tenancy/template.js';
 import type { TenantTestClient } from '../test/integration/tenancy-routing-fixture.js';
 import { SHARED_DDL, TENANT_SCHEMA, TENANT_TEMPLATE_SQL, tenantProject } from '../test/integration/tenancy-routing-fixture.js';
 import { generateProject } from '../test/unit/generate/helpers.js';
@@ -107,7 +108,7 @@ try {
   rows.push(['provision (createTenants.create, 5 tables)', `${N} tenants`, `${provisionS.toFixed(1)} s`, `${(N / provisionS).toFixed(1)} tenants/s`]);
 
   // (b) fan-out migrate: one more template migration
-  const next = join(config.migrations, 'tenant', '20260102000000_tag_color');
+  const next = join(templateDir(config), '20260102000000_tag_color');
   await mkdir(next, { recursive: true });
   await writeFile(join(next, 'migration.sql'), 'ALTER TABLE "__strata_tenant__"."Tag" ADD COLUMN "color" TEXT;\n');
   t0 = performance.now();

@@ -9,6 +9,7 @@ import { generateFromComposed } from '../../src/generate/index.js';
 import type { PrismaClientClass } from '../../src/runtime/index.js';
 import type { GenerateProject } from '../unit/generate/helpers.js';
 import { generateProject } from '../unit/generate/helpers.js';
+import { templateDir } from '../../src/tenancy/template.js';
 
 /** Composed schema: `Plan` shared in `public`; `Item` (+ enum `Kind`) and four more tables per tenant. */
 export const TENANT_SCHEMA: Record<string, string> = {
@@ -143,12 +144,12 @@ export interface TenantProject {
   config(engine: Engine, url?: string): ResolvedConfig;
 }
 
-/** Generate the client and write `database/migrations/tenant/20260101000000_init/migration.sql`. */
+/** Generate the client and write `database/tenant-migrations/20260101000000_init/migration.sql`. */
 export async function tenantProject(): Promise<TenantProject> {
   const project = await generateProject(TENANT_SCHEMA);
   const result = await generateFromComposed(project.config);
   const { PrismaClient } = (await import(pathToFileURL(join(result.clientDir, 'client.ts')).href)) as { PrismaClient: PrismaClientClass<TenantTestClient> };
-  const dir = join(project.config.migrations, 'tenant', '20260101000000_init');
+  const dir = join(templateDir(project.config), '20260101000000_init');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'migration.sql'), TENANT_TEMPLATE_SQL);
   return {
