@@ -14,7 +14,7 @@ export {
 } from './tenant-id.js';
 export type { TenantRecord, TenantStatus } from './tenant-id.js';
 export { createTenants } from './tenants.js';
-export type { TenantDropResult, Tenants, TenantsOptions } from './tenants.js';
+export type { TenantCreateManyOptions, TenantCreateOutcome, TenantDropResult, Tenants, TenantsOptions } from './tenants.js';
 export { DEFAULT_TENANT_CONCURRENCY } from './fan-out.js';
 export type { TenantMigrateOptions, TenantMigrateOutcome, TenantMigrateProgress, TenantMigrateResult } from './fan-out.js';
 export { assertTenancySupported, ensureRegistry, ensureTenantRegistry, registrySchema, REGISTRY_VERSION, STATUS_DOMAIN } from './registry.js';

@@ -7,7 +7,7 @@ import type { MigrateAdapter } from '../engines/engine-adapter.js';
 import { createMigrateAdapter } from '../engines/engine-adapter.js';
 import { StrataError } from '../errors.js';
 import { withMigrationLock } from '../migrate/lock.js';
-import { migrateTenants } from './fan-out.js';
+import { DEFAULT_TENANT_CONCURRENCY, migrateTenants } from './fan-out.js';
 import type { TenantMigrateOptions, TenantMigrateResult } from './fan-out.js';
 import { assertTenancySupported, ensureRegistry, registry } from './registry.js';
 import type { Registry } from './registry.js';
@@ -15,6 +15,7 @@ import { adapterSql, quoteIdent } from './sql.js';
 import type { TenantSql } from './sql.js';
 import { describeError, provisionSchema, schemaExists, upgradeSchema } from './tenant-schema.js';
 import { readTemplate } from './template.js';
+import type { TemplateMigration } from './template.js';
 import { assertTenantId, tenantSchema } from './tenant-id.js';
 import type { TenantRecord } from './tenant-id.js';
 
@@ -31,6 +32,23 @@ export interface TenantsOptions {
 }
 
 /** What {@link Tenants.drop} did, or would do. */
+/** Options of {@link Tenants.createMany}. */
+export interface TenantCreateManyOptions {
+  /** How many tenants are provisioned at once. Default `4` (`DEFAULT_TENANT_CONCURRENCY`). */
+  concurrency?: number;
+  /** Called after each tenant, success or failure. Default: none. */
+  onProgress?: (progress: { done: number; total: number; outcome: TenantCreateOutcome }) => void;
+}
+
+/** One tenant of {@link Tenants.createMany}. */
+export interface TenantCreateOutcome {
+  id: string;
+  /** The registry row, when provisioning succeeded. */
+  record?: TenantRecord;
+  /** Why it failed (`TENANT_EXISTS`, `TENANT_PROVISION_FAILED`, …). */
+  error?: Error;
+}
+
 export interface TenantDropResult {
   id: string;
   schema: string;
@@ -53,6 +71,15 @@ export interface Tenants {
    *   `TENANT_PROVISION_FAILED` (nothing of the schema remains; registry says `failed`).
    */
   create(id: string): Promise<TenantRecord>;
+  /**
+   * Provision several tenants under one migration lock, `concurrency` at a time (default 4), each
+   * exactly as {@link Tenants.create} does it: all or nothing per tenant, one failure never stops
+   * the others. Every id is validated before any SQL.
+   *
+   * @returns one outcome per id, in the order given: the record, or the error.
+   * @example const results = await tenants.createMany(['acme', 'globex'], { concurrency: 8 });
+   */
+  createMany(ids: readonly string[], options?: TenantCreateManyOptions): Promise<TenantCreateOutcome[]>;
   /** Registry rows, ordered by id. Default: without dropped tenants (`includeDropped: true` lists them). */
   list(options?: { includeDropped?: boolean }): Promise<TenantRecord[]>;
   /** One registry row (dropped ones included), or `undefined`. @throws `TENANT_INVALID_ID`. */
@@ -119,39 +146,67 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
     );
   const schemaOf = (id: string): string => tenantSchema(id, tenancy.schemaPrefix);
 
+  /** Provision one tenant (under the lock): claim, then schema + template in one transaction, then active. */
+  const provision = async (sql: TenantSql, reg: Registry, id: string, template: readonly TemplateMigration[]): Promise<TenantRecord> => {
+    const schema = schemaOf(id);
+    const before = await reg.get(id);
+    if (!(await reg.claim(id, schema))) {
+      throw new StrataError('TENANT_EXISTS', `Tenant "${id}" already exists (status ${before?.status ?? 'unknown'}, schema ${before?.schema ?? schema}).`, {
+        hint: `Use another id, or drop it first: \`strata tenant drop ${id} --force\`.`,
+      });
+    }
+    // A tenant that failed during `migrate` keeps its schema and what was applied: resume it.
+    const resume = before?.status === 'failed' && (await schemaExists(sql, schema));
+    let outcome;
+    try {
+      outcome = resume ? await upgradeSchema(sql, schema, template) : await provisionSchema(sql, schema, template);
+    } catch (error) {
+      outcome = { applied: [], templateLevel: null, created: false, error: error as Error };
+    }
+    if (outcome.error !== undefined) {
+      const reason = describeError(outcome.error);
+      await reg.update(id, { status: 'failed', lastError: reason, ...(resume ? { templateLevel: outcome.templateLevel } : {}) });
+      throw new StrataError('TENANT_PROVISION_FAILED', `Provisioning tenant "${id}" (schema ${schema}) failed: ${reason}`, {
+        hint: resume
+          ? `Fix the cause, then run \`strata tenant create ${id}\` (or \`strata tenant migrate ${id}\`) again: it resumes where it stopped.`
+          : `Nothing of schema ${schema} was kept. Fix the cause, then run \`strata tenant create ${id}\` again to retry.`,
+        cause: outcome.error,
+        details: { tenant: id, schema },
+      });
+    }
+    await reg.update(id, { status: 'active', templateLevel: outcome.templateLevel, lastError: null });
+    return (await reg.get(id))!;
+  };
+
   return {
     async create(id) {
       assertTenantId(id);
-      const schema = schemaOf(id);
+      return locked(async (sql, reg) => provision(sql, reg, id, await readTemplate(config)));
+    },
+    async createMany(ids, manyOptions = {}) {
+      for (const id of ids) assertTenantId(id);
+      const concurrency = manyOptions.concurrency ?? DEFAULT_TENANT_CONCURRENCY;
+      if (!Number.isInteger(concurrency) || concurrency < 1) {
+        throw new StrataError('INVALID_ARGUMENT', `concurrency must be an integer ≥ 1, got ${String(concurrency)}.`, { hint: 'e.g. `--concurrency 4`' });
+      }
       return locked(async (sql, reg) => {
-        const before = await reg.get(id);
-        if (!(await reg.claim(id, schema))) {
-          throw new StrataError('TENANT_EXISTS', `Tenant "${id}" already exists (status ${before?.status ?? 'unknown'}, schema ${before?.schema ?? schema}).`, {
-            hint: `Use another id, or drop it first: \`strata tenant drop ${id} --force\`.`,
-          });
-        }
         const template = await readTemplate(config);
-        // A tenant that failed during `migrate` keeps its schema and what was applied: resume it.
-        const resume = before?.status === 'failed' && (await schemaExists(sql, schema));
-        let outcome;
-        try {
-          outcome = resume ? await upgradeSchema(sql, schema, template) : await provisionSchema(sql, schema, template);
-        } catch (error) {
-          outcome = { applied: [], templateLevel: null, created: false, error: error as Error };
-        }
-        if (outcome.error !== undefined) {
-          const reason = describeError(outcome.error);
-          await reg.update(id, { status: 'failed', lastError: reason, ...(resume ? { templateLevel: outcome.templateLevel } : {}) });
-          throw new StrataError('TENANT_PROVISION_FAILED', `Provisioning tenant "${id}" (schema ${schema}) failed: ${reason}`, {
-            hint: resume
-              ? `Fix the cause, then run \`strata tenant create ${id}\` (or \`strata tenant migrate ${id}\`) again: it resumes where it stopped.`
-              : `Nothing of schema ${schema} was kept. Fix the cause, then run \`strata tenant create ${id}\` again to retry.`,
-            cause: outcome.error,
-            details: { tenant: id, schema },
-          });
-        }
-        await reg.update(id, { status: 'active', templateLevel: outcome.templateLevel, lastError: null });
-        return (await reg.get(id))!;
+        const outcomes: TenantCreateOutcome[] = new Array<TenantCreateOutcome>(ids.length);
+        let next = 0;
+        let done = 0;
+        const worker = async (): Promise<void> => {
+          for (let i = next++; i < ids.length; i = next++) {
+            const id = ids[i]!;
+            const outcome: TenantCreateOutcome = await provision(sql, reg, id, template).then(
+              (record) => ({ id, record }),
+              (error: unknown) => ({ id, error: error instanceof Error ? error : new Error(String(error)) }),
+            );
+            outcomes[i] = outcome;
+            manyOptions.onProgress?.({ done: ++done, total: ids.length, outcome });
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+        return outcomes;
       });
     },
     async list(listOptions = {}) {

@@ -215,6 +215,20 @@ for (const engine of ['postgres', 'pglite'] as const) {
       assert.equal((await p.cli('tenant', 'drop', 'initech', '--force')).code, 2);
     });
 
+    test('create several ids at once through the CLI: one existing id fails, the others are created (exit 1, listed)', async (t) => {
+      if (skip) return t.skip(skip);
+      const r = await p.cli('tenant', 'create', 'umbrella', 'globex', 'wayne', '--concurrency', '2', '--json');
+      assert.equal(r.code, 1, r.stderr);
+      const data = JSON.parse(r.stdout) as Array<{ id: string; record: { status: string } | null; error: string | null }>;
+      assert.deepEqual(
+        data.map((o) => [o.id, o.record?.status ?? null, o.error === null ? null : /already exists/.test(o.error)]),
+        [['umbrella', 'active', null], ['globex', null, true], ['wayne', 'active', null]],
+      );
+      assert.ok((await schemas()).includes('tenant_umbrella') && (await schemas()).includes('tenant_wayne'));
+      const dropped = await tenantsDo(async (tenants) => [await tenants.drop('umbrella', { force: true }), await tenants.drop('wayne', { force: true })]);
+      assert.deepEqual(dropped.map((d) => d.dropped), [true, true]);
+    });
+
     test('strata reset drops every tenant schema with the shared ones', async (t) => {
       if (skip) return t.skip(skip);
       if (engine === 'pglite') return t.skip('covered on postgres (a PGlite reset replays the history again)');

@@ -23,23 +23,59 @@ async function withTenants<T>(ctx: CommandContext, fn: (tenants: Tenants, config
   }
 }
 
-/** `strata tenant create <id>`. */
+/** `strata tenant create <id…>`. */
 export const tenantCreateCommand: CommandDefinition = {
   name: 'create',
-  summary: 'Provision a tenant: its schema with every tenant template migration, in one transaction',
+  summary: 'Provision tenants: each schema with every tenant template migration, in one transaction',
   description: [
-    'Validates the id, records the tenant in the registry (_strata_tenants) as provisioning, then creates schema <schemaPrefix><id> and applies every migration of tenant-migrations/ (beside the migrations folder) in ONE transaction, and marks it active. On failure nothing of the schema remains and the registry says failed; running the command again retries.',
-    'Exit codes: 0 created, 1 provisioning failed, 2 invalid id, tenant exists or tenancy not configured, 3 database unreachable.',
+    'Validates every id first, records each tenant in the registry (_strata_tenants) as provisioning, then creates schema <schemaPrefix><id> and applies every migration of tenant-migrations/ (beside the migrations folder) in ONE transaction, and marks it active. On failure nothing of that schema remains and the registry says failed; running the command again retries.',
+    'Several ids are provisioned under one migration lock, --concurrency at a time (default 4); one failing tenant never stops the others. A progress bar shows on a terminal, one line per tenant otherwise.',
+    'Exit codes: 0 every tenant created, 1 some provisioning failed (listed), 2 invalid id, tenant exists or tenancy not configured, 3 database unreachable.',
   ].join('\n\n'),
-  arguments: [{ name: 'id', description: 'tenant id: a lowercase letter, then up to 47 lowercase letters, digits or _', required: true }],
-  examples: ['strata tenant create acme', 'strata tenant create acme_eu --json'],
+  arguments: [{ name: 'ids', description: 'tenant ids: a lowercase letter, then up to 47 lowercase letters, digits or _', required: true, variadic: true }],
+  options: [{ flags: '--concurrency <n>', description: `tenants provisioned at the same time (default ${DEFAULT_TENANT_CONCURRENCY})` }],
+  examples: ['strata tenant create acme', 'strata tenant create acme globex initech --concurrency 8', 'strata tenant create acme_eu --json'],
   async run(args, ctx): Promise<CommandResult> {
-    const id = args.id;
-    assertTenantId(id);
-    const record = await withTenants(ctx, (tenants) => tenants.create(id));
-    return { lines: [`Created tenant ${record.id} (schema ${record.schema}, template ${record.templateLevel ?? 'empty'}).`], data: record };
+    const ids = (Array.isArray(args.ids) ? (args.ids as unknown[]) : [args.ids]).map(String);
+    for (const id of ids) assertTenantId(id);
+    const concurrency = parseConcurrency(args.concurrency);
+    if (ids.length === 1) {
+      const record = await withTenants(ctx, (tenants) => tenants.create(ids[0]!));
+      return { lines: [createdLine(record)], data: record };
+    }
+    const progress = tenantProgress(process.stderr, ctx.json);
+    progress.start(ids.length);
+    const outcomes = await withTenants(ctx, (tenants) =>
+      tenants
+        .createMany(ids, {
+          concurrency,
+          onProgress: ({ done, total, outcome }) =>
+            progress.update({
+              done,
+              total,
+              outcome: {
+                id: outcome.id,
+                schema: outcome.record?.schema ?? '',
+                applied: outcome.record ? ['provisioned'] : [],
+                templateLevel: outcome.record?.templateLevel ?? null,
+                ...(outcome.error ? { error: outcome.error.message } : {}),
+              },
+            }),
+        })
+        .finally(() => progress.stop()),
+    );
+    const failed = outcomes.filter((o) => o.error !== undefined);
+    const lines = outcomes.map((o) => (o.record ? `✓ ${createdLine(o.record)}` : `✗ ${o.id}: ${o.error?.message ?? 'failed'}`));
+    lines.push(`${outcomes.length - failed.length} of ${outcomes.length} tenant(s) created.`);
+    if (failed.length > 0) lines.push(`Failed: ${failed.map((o) => o.id).join(', ')}. Fix the cause, then run \`strata tenant create ${failed.map((o) => o.id).join(' ')}\` again.`);
+    const data = outcomes.map((o) => ({ id: o.id, record: o.record ?? null, error: o.error?.message ?? null }));
+    return { lines, data, exitCode: failed.length > 0 ? ExitCode.CheckFailed : ExitCode.Ok };
   },
 };
+
+function createdLine(record: TenantRecord): string {
+  return `Created tenant ${record.id} (schema ${record.schema}, template ${record.templateLevel ?? 'empty'}).`;
+}
 
 function recordLine(r: TenantRecord): string {
   return `${r.id.padEnd(16)} ${r.schema.padEnd(24)} ${r.status.padEnd(12)} ${(r.templateLevel ?? '-').padEnd(32)} ${r.lastError ?? ''}`.trimEnd();
