@@ -66,7 +66,7 @@ export async function generateFromComposed(config: ResolvedConfig, options: Gene
   const output = config.output;
   const paths = { clientDir: join(output, 'client'), zodDir: join(output, 'zod'), moduleFile: join(output, 'index.ts') };
   const files = await readComposedSchema(config.composedDir);
-  const dbModule = renderDbModule({ root: config.root, output });
+  const dbModule = renderDbModule({ root: config.root, output, tenancy: config.tenancy !== undefined });
   const hash = hashParts([
     `format ${GENERATE_FORMAT}`,
     `strata ${strataVersion()}`,

@@ -16,8 +16,8 @@ import { TenantDirectory } from './tenant-directory.js';
 import { wrapTenantDriverFactory } from './tenant-driver.js';
 import { assertTenantId, TENANT_REGISTRY_TABLE } from './tenant-id.js';
 
-/** A client with `tenant(id)`: the same client type, routed to tenant `id`'s schema. */
-export type TenantAware<C> = C & {
+/** A client with `tenant(id)`, which returns `T` (default: the same client type) routed to tenant `id`'s schema. */
+export type TenantAware<C, T = C> = C & {
   /**
    * The client of tenant `id` (cached, LRU of `tenancy.maxClients`, default 500). Tenant-scoped
    * models resolve to its schema, shared models to their own. The id is checked at once
@@ -28,7 +28,7 @@ export type TenantAware<C> = C & {
    *
    * @example const invoices = await db.tenant('acme').invoice.findMany();
    */
-  tenant(id: string): C;
+  tenant(id: string): T;
 };
 
 /** The parts of the config routing reads. */

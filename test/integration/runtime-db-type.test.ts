@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { generateFromComposed } from '../../src/generate/index.js';
 import type { GenerateProject } from '../unit/generate/helpers.js';
 import { generateProject, typecheck, writeTsconfig } from '../unit/generate/helpers.js';
+import { TENANT_SCHEMA } from './tenancy-routing-fixture.js';
 
 const GOOD = `import { db, readYourWritesScope } from './imports.js';
 
@@ -57,4 +58,30 @@ describe('the generated db type', { timeout: 120_000 }, () => {
       assert.match(result.output, new RegExp(`${file}\\(\\d+,\\d+\\): error TS`), result.output);
     });
   }
+});
+
+describe('the generated db type with tenancy', { timeout: 120_000 }, () => {
+  let project: GenerateProject;
+  before(async () => {
+    project = await generateProject(TENANT_SCHEMA);
+    await generateFromComposed({ ...project.config, tenancy: { strategy: 'schema', schemaPrefix: 'tenant_', plugins: ['crm'], maxClients: 500 } });
+    await writeFile(join(project.root, 'imports.ts'), `export { db } from './database/generated/index.js';\n`);
+    await writeFile(
+      join(project.root, 'good.ts'),
+      `import { db } from './imports.js';\nconst items = await db.tenant('acme').item.findMany({ include: { plan: true } });\nconst plans: number = await db.plan.count();\nconsole.log(items.length, plans);\n`,
+    );
+    await writeFile(join(project.root, 'bad-tenant.ts'), `import { db } from './imports.js';\nawait db.tenant('acme').item.create({ data: { skew: 'x' } });\n`);
+  });
+  after(() => project?.cleanup());
+
+  test('db.tenant(id) is typed as the generated client', async () => {
+    const result = typecheck(await writeTsconfig(project.root, ['imports.ts', 'good.ts']));
+    assert.equal(result.code, 0, result.output);
+  });
+
+  test('misuse through a tenant client fails to compile', async () => {
+    const result = typecheck(await writeTsconfig(project.root, ['imports.ts', 'bad-tenant.ts']));
+    assert.notEqual(result.code, 0);
+    assert.match(result.output, /bad-tenant\.ts\(\d+,\d+\): error TS/, result.output);
+  });
 });
