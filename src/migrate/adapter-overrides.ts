@@ -8,7 +8,7 @@
  * Each engine in `src/engines/<engine>/` supplies the fix with its own driver; this
  * module only threads it through, for the main and the shadow connection alike.
  */
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
 
 /** Replacements for adapter methods, given the adapter they act for. */
 export interface AdapterOverrides {
@@ -16,6 +16,8 @@ export interface AdapterOverrides {
   executeScript?: (adapter: SqlDriverAdapter, script: string) => Promise<void>;
   /** Run one statement; `original` is the adapter's own `executeRaw`. */
   executeRaw?: (adapter: SqlDriverAdapter, query: SqlQuery, original: (query: SqlQuery) => Promise<number>) => Promise<number>;
+  /** Run one query; `original` is the adapter's own `queryRaw` (e.g. to fix column types). */
+  queryRaw?: (adapter: SqlDriverAdapter, query: SqlQuery, original: (query: SqlQuery) => Promise<SqlResultSet>) => Promise<SqlResultSet>;
   /**
    * Open the shadow database instead of the factory's own `connectToShadowDb`. Its
    * adapter is used as returned (apply any overrides it needs yourself); the factory's
@@ -45,6 +47,10 @@ export function withAdapterOverrides(
         if (property === 'executeScript' && overrides.executeScript) {
           const run = overrides.executeScript;
           return (script: string) => run(target, script);
+        }
+        if (property === 'queryRaw' && overrides.queryRaw) {
+          const run = overrides.queryRaw;
+          return (query: SqlQuery) => run(target, query, (q) => target.queryRaw(q));
         }
         if (property === 'executeRaw' && overrides.executeRaw) {
           const run = overrides.executeRaw;

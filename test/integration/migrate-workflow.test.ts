@@ -117,6 +117,18 @@ for (const engine of ENGINES) {
       assert.equal((await status(project.config, { drift: false })).inSync, true);
     });
 
+    test('a CHECK constraint added by hand does not break the drift check', { skip }, async (t) => {
+      if (engine === 'sqlite') return t.skip('SQLite cannot add a CHECK to an existing table');
+      await project.query(`ALTER TABLE ${postTable} ADD CONSTRAINT title_not_empty CHECK (length(title) > 0)`);
+      try {
+        const s = await status(project.config);
+        assert.equal(s.drift.checked, true);
+        assert.equal(s.inSync, true, JSON.stringify(s.drift));
+      } finally {
+        await project.query(`ALTER TABLE ${postTable} DROP CONSTRAINT title_not_empty`);
+      }
+    });
+
     test('reset drops every row and table, re-applies the whole history, and ends in sync', { skip }, async () => {
       await project.query(`INSERT INTO ${postTable} (title) VALUES ('kept?')`);
       await project.query(`CREATE TABLE stray_table (id INT)`);

@@ -3,8 +3,9 @@
  * three fixes of `src/migrate/NOTES.md` ("Adapter fixes" 1–3):
  *
  * 1. pg_catalog's one-byte `"char"` columns (OID 18) are reported as text (OID 25), which
- *    adapter-pg 7.10 can deserialize; without it every introspection (push, diff from the
- *    database, shadow replays) fails.
+ *    adapter-pg 7.10 can deserialize, then as `Character` to the engine (which reads `contype`
+ *    as a char); without it every introspection (push, diff from the database, shadow replays)
+ *    fails, and a table CHECK constraint panics the engine.
  * 2. `executeScript` runs the whole script as ONE simple query (one implicit transaction, so a
  *    failing migration leaves nothing behind; `$$…;…$$` bodies intact) instead of splitting on `;`.
  * 3. The shadow database is a fresh `strata_shadow_<hex>` created here, reached with the URL's
@@ -13,7 +14,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { StrataError } from '../../errors.js';
 import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
@@ -25,12 +27,25 @@ type WithOnError = SqlDriverAdapter & { onError(error: unknown): never; underlyi
 /** Hosts that count as "this machine" for `strata reset`. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
 
-/** A `pg.Client` that reports `"char"` columns (OID 18) as text (OID 25); pg already returns them as strings. */
+/**
+ * Marks a column name whose type was pg's one-byte `"char"` (OID 18), so {@link queryRaw} can report
+ * it as `Character`: adapter-pg rejects OID 18, and reports every other text type as `Text`.
+ */
+const CHAR_MARK = '\u0000strata:char';
+
+/**
+ * A `pg.Client` that reports `"char"` columns (OID 18) as text (OID 25) with a marked name; pg
+ * already returns their values as strings.
+ */
 class CharAsTextClient extends pg.Client {
   override query(...args: unknown[]): never {
     const fix = (result: unknown): unknown => {
       for (const r of Array.isArray(result) ? result : [result]) {
-        for (const field of (r as pg.QueryResult | undefined)?.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
+        for (const field of (r as pg.QueryResult | undefined)?.fields ?? []) {
+          if (field.dataTypeID !== 18) continue;
+          field.dataTypeID = 25;
+          field.name += CHAR_MARK;
+        }
       }
       return result;
     };
@@ -43,6 +58,22 @@ class CharAsTextClient extends pg.Client {
     const out = (super.query as (...a: unknown[]) => unknown)(...args);
     return (out instanceof Promise ? out.then(fix) : out) as never;
   }
+}
+
+/**
+ * The schema engine reads `"char"` catalog columns as characters (`contype` of CHECK constraints:
+ * a `Text` value there panics the Wasm engine): marked columns become `Character` again.
+ */
+async function queryRaw(_adapter: SqlDriverAdapter, query: SqlQuery, original: (query: SqlQuery) => Promise<SqlResultSet>): Promise<SqlResultSet> {
+  const result = await original(query);
+  if (!result.columnNames.some((name) => name.endsWith(CHAR_MARK))) return result;
+  const columnTypes = [...result.columnTypes];
+  const columnNames = result.columnNames.map((name, i) => {
+    if (!name.endsWith(CHAR_MARK)) return name;
+    columnTypes[i] = ColumnTypeEnum.Character;
+    return name.slice(0, -CHAR_MARK.length);
+  });
+  return { ...result, columnNames, columnTypes };
 }
 
 async function executeScript(adapter: SqlDriverAdapter, script: string): Promise<void> {
@@ -96,7 +127,7 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
         });
       }
       const shadowPool = quietPool(withDatabase(config, name));
-      const adapter = await withAdapterOverrides(new PrismaPg(shadowPool, options), { executeScript }).connect();
+      const adapter = await withAdapterOverrides(new PrismaPg(shadowPool, options), { executeScript, queryRaw }).connect();
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();
@@ -106,7 +137,7 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
       return adapter;
     },
   };
-  const factory = withAdapterOverrides(new PrismaPg(pool, options), { executeScript, connectToShadowDb: () => shadow.connect() });
+  const factory = withAdapterOverrides(new PrismaPg(pool, options), { executeScript, queryRaw, connectToShadowDb: () => shadow.connect() });
   let closed = false;
   return {
     factory,
