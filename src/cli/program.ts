@@ -7,7 +7,7 @@ import type { Command as CommanderCommand } from 'commander';
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { configSecrets } from '../config/redact.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, StrataError } from '../errors.js';
 import type { CommandDefinition, CommandEntry } from './command.js';
 import { createContext, isCommandGroup } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -26,6 +26,12 @@ export interface RunCliOptions {
   isTTY?: boolean;
   /** Commands to offer. Default the registry {@link COMMANDS}. */
   commands?: CommandEntry[];
+  /**
+   * After a crash (an error outside every promise chain, e.g. a Wasm engine panic), end the
+   * process shortly after the error is printed, whatever the crash left open. Default `false`;
+   * the `strata` executable sets it.
+   */
+  exitAfterCrash?: boolean;
 }
 
 const EPILOGUE = `
@@ -127,14 +133,53 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     program.outputHelp();
     return ExitCode.Ok;
   }
+  // A crash outside the command's promise chain (a Wasm engine panic surfaces as an uncaught
+  // RuntimeError; an unhandled rejection) still ends in one error line, not a stack trace.
+  let onCrash: ((error: unknown) => void) | undefined;
+  const crashed = new Promise<never>((_resolve, reject) => {
+    onCrash = (error) => reject(new CliCrash(error));
+    process.on('uncaughtException', onCrash);
+  });
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await Promise.race([program.parseAsync(argv, { from: 'user' }), crashed]);
     return exitCode;
   } catch (error) {
+    if (error instanceof CliCrash) {
+      const code = printError(crashError(error.cause), out);
+      // What the crash left open (pools, engines) must not keep the process alive.
+      if (options.exitAfterCrash === true) setTimeout(() => process.exit(code), 200).unref();
+      return code;
+    }
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
       return ExitCode.BadInput;
     }
     return printError(error, out);
+  } finally {
+    if (onCrash) process.off('uncaughtException', onCrash);
   }
+}
+
+/** Carries an error that escaped every promise chain. */
+class CliCrash extends Error {
+  constructor(cause: unknown) {
+    super('crash', { cause });
+  }
+}
+
+/** The error to print for a crash: a Wasm panic is named as one, with what to do. */
+function crashError(error: unknown): unknown {
+  if (error instanceof StrataError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  // WebAssembly.RuntimeError: a `panic!`/`unreachable` inside Prisma's Wasm schema engine.
+  const wasm = error instanceof Error && error.constructor.name === 'RuntimeError';
+  return new StrataError(
+    'INTERNAL',
+    wasm ? `Prisma's schema engine (Wasm) crashed: ${message}.` : `Strata crashed: ${message}.`,
+    {
+      hint: 'Run the command again with --verbose for the stack, and report it with the output of `strata doctor --json`.',
+      cause: error,
+      exitCode: ExitCode.CheckFailed,
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { CommandDefinition } from '../../../src/cli/command.js';
@@ -23,6 +24,29 @@ const failing = (error: unknown): CommandDefinition => ({
 });
 
 describe('strata (program)', () => {
+  test('a crash outside the command (a Wasm panic) prints one error line, no stack, exit 1; --verbose adds the stack', () => {
+    // In a child process: the test runner treats any uncaught exception in its own process as a failure.
+    const script = `
+      import { runCli } from ${JSON.stringify(new URL('../../../src/cli/program.ts', import.meta.url).href)};
+      class RuntimeError extends Error {}
+      const crashing = { name: 'crash', summary: 'crashes', examples: [], run: () => {
+        setImmediate(() => { throw new RuntimeError('unreachable'); });
+        setInterval(() => {}, 1000); // something the crash leaves open
+        return new Promise(() => {});
+      } };
+      process.exitCode = await runCli(JSON.parse(process.env.CLI_ARGS), { env: {}, isTTY: false, commands: [crashing], exitAfterCrash: true });
+    `;
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, CLI_ARGS: JSON.stringify(args) } });
+    const plain = run(['crash']);
+    assert.equal(plain.status, 1, plain.stderr);
+    assert.match(plain.stderr, /^error: Prisma's schema engine \(Wasm\) crashed: unreachable\.\nhint: Run the command again with --verbose/);
+    assert.doesNotMatch(plain.stderr, /\n\s+at /);
+    const verbose = run(['crash', '--verbose']);
+    assert.equal(verbose.status, 1);
+    assert.match(verbose.stderr, /\n\s+at /);
+  });
+
   test('--help lists every command with its summary and the exit codes', async () => {
     const { code, stdout } = await cli(['--help']);
     assert.equal(code, 0);
