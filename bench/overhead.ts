@@ -36,6 +36,7 @@ import { generateFromComposed } from '../src/generate/index.js';
 import { closeDatabases, createDatabase } from '../src/runtime/index.js';
 import { disablePrismaTracing, enablePrismaTracing } from '../src/tracing/index.js';
 import { testConfig } from '../test/support/config.js';
+import { rootSchema } from '../test/unit/generate/helpers.js';
 
 const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const READS = Number(process.env.BENCH_READS ?? 20_000);
@@ -45,19 +46,7 @@ const SEED_ROWS = 10_000;
 const NAMED = process.env.BENCH_NAMED_STATEMENTS === '1';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
-const SCHEMA = `generator client {
-  provider               = "prisma-client"
-  output                 = "../client"
-  runtime                = "nodejs"
-  moduleFormat           = "esm"
-  generatedFileExtension = "ts"
-  importFileExtension    = "js"
-}
-
-datasource db {
-  provider = "postgresql"
-}
-
+const SCHEMA = `${rootSchema('postgresql')}
 model Item {
   id   Int    @id @default(autoincrement())
   name String

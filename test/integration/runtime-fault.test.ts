@@ -18,7 +18,7 @@ import { testConfig } from '../support/config.js';
 import type { Cluster } from '../support/pg-cluster.js';
 import { canRunClusters, startCluster } from '../support/pg-cluster.js';
 import type { GenerateProject } from '../unit/generate/helpers.js';
-import { generateProject } from '../unit/generate/helpers.js';
+import { generateProject, rootSchema } from '../unit/generate/helpers.js';
 
 const PASSWORD = 'fault-s3cret';
 const HEALTH_TIMEOUT_MS = 2000;
@@ -27,19 +27,7 @@ const HANG_GUARD_MS = HEALTH_TIMEOUT_MS + 8000;
 const N = 150;
 
 const SCHEMA: Record<string, string> = {
-  'schema.prisma': `generator client {
-  provider               = "prisma-client"
-  output                 = "../client"
-  runtime                = "nodejs"
-  moduleFormat           = "esm"
-  generatedFileExtension = "ts"
-  importFileExtension    = "js"
-}
-
-datasource db {
-  provider = "postgresql"
-}
-
+  'schema.prisma': `${rootSchema('postgresql')}
 model Item {
   id Int    @id
   name String

@@ -8,25 +8,12 @@ import type { Engine } from '../../src/engines/capabilities.js';
 import { generateFromComposed } from '../../src/generate/index.js';
 import type { PrismaClientClass } from '../../src/runtime/index.js';
 import type { GenerateProject } from '../unit/generate/helpers.js';
-import { generateProject } from '../unit/generate/helpers.js';
+import { generateProject, rootSchema } from '../unit/generate/helpers.js';
 import { templateDir } from '../../src/tenancy/template.js';
 
 /** Composed schema: `Plan` shared in `public`; `Item` (+ enum `Kind`) and four more tables per tenant. */
 export const TENANT_SCHEMA: Record<string, string> = {
-  'schema.prisma': `generator client {
-  provider               = "prisma-client"
-  output                 = "../client"
-  runtime                = "nodejs"
-  moduleFormat           = "esm"
-  generatedFileExtension = "ts"
-  importFileExtension    = "js"
-}
-
-datasource db {
-  provider = "postgresql"
-  schemas  = ["__strata_tenant__", "public"]
-}
-`,
+  'schema.prisma': rootSchema('postgresql', { schemas: ['__strata_tenant__', 'public'] }),
   'app.prisma': `model Plan {
   id    Int    @id
   name  String
