@@ -10,6 +10,7 @@ import type { ResolvedConfig } from '../../../src/config/types.js';
 import type { StrataClientOptions } from '../../../src/runtime/index.js';
 import { closeDatabases, createDatabase } from '../../../src/runtime/index.js';
 import { rejection } from '../config/helpers.js';
+import { testConfig } from '../../support/config.js';
 
 /** Stands in for a generated PrismaClient: records what it was built with. */
 class FakeClient {
@@ -25,26 +26,7 @@ class FakeClient {
 }
 
 function config(root: string, overrides: Partial<ResolvedConfig> = {}): ResolvedConfig {
-  return {
-    root,
-    engine: 'pglite',
-    url: undefined,
-    connection: undefined,
-    dataPath: join(root, '.data', 'pglite'),
-    schemaFiles: [],
-    schemaPatterns: [],
-    plugins: [],
-    output: join(root, 'database', 'generated'),
-    composedDir: join(root, 'database', 'generated', 'schema'),
-    migrations: join(root, 'database', 'migrations'),
-    seed: undefined,
-    appNamespace: undefined,
-    replicas: [],
-    readYourWritesMs: 2000,
-    tenancy: undefined,
-    source: { appsettings: [], env: [] },
-    ...overrides,
-  };
+  return testConfig(root, { dataPath: join(root, '.data', 'pglite'), ...overrides });
 }
 
 describe('createDatabase', () => {

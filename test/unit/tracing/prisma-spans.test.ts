@@ -10,9 +10,9 @@ import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { ResolvedConfig } from '../../../src/config/types.js';
 import { generateFromComposed } from '../../../src/generate/index.js';
 import { disablePrismaTracing, enablePrismaTracing } from '../../../src/tracing/index.js';
+import { testConfig } from '../../support/config.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -51,25 +51,7 @@ describe('Prisma spans from a generated client', () => {
     const output = join(root, 'generated');
     await mkdir(join(output, 'schema'), { recursive: true });
     await writeFile(join(output, 'schema', 'schema.prisma'), SCHEMA);
-    const config: ResolvedConfig = {
-      root,
-      engine: 'pglite',
-      url: undefined,
-      connection: undefined,
-      dataPath: 'memory://',
-      schemaFiles: [],
-      schemaPatterns: [],
-      plugins: [],
-      output,
-      composedDir: join(output, 'schema'),
-      migrations: join(root, 'migrations'),
-      seed: undefined,
-      appNamespace: undefined,
-      replicas: [],
-      readYourWritesMs: 2000,
-      tenancy: undefined,
-      source: { appsettings: [], env: [] },
-    };
+    const config = testConfig(root, { dataPath: 'memory://', output, migrations: join(root, 'migrations') });
     const { clientDir } = await generateFromComposed(config);
     const { PrismaClient } = (await import(pathToFileURL(join(clientDir, 'client.ts')).href)) as { PrismaClient: NoteClientClass };
     pglite = await PGlite.create('memory://');
