@@ -76,6 +76,10 @@ export async function postgresDatabase(prefix: string): Promise<TestDatabase> {
   await admin.query(`CREATE DATABASE "${name}"`);
   const config = { ...base, database: name, Client: CharAsTextClient };
   const pool = new pg.Pool(config);
+  // The FORCE drop in close() (and the engine's own connections ending) can reach a closing
+  // client as "terminating connection": an 'error' event nobody would listen to.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   // adapter-pg splits scripts on ';' and runs the pieces on any pool connection; one
   // simple query runs the script whole, in one implicit transaction, as Prisma's engine does.
   const executeScript = async (adapter: SqlDriverAdapter, script: string) => {
