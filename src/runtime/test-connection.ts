@@ -41,6 +41,16 @@ const MODULES: Record<Engine, () => Promise<AdapterModule>> = {
 };
 
 /**
+ * The {@link DatabaseAdapter} of `connection.engine` for `connection`, loading only that engine's
+ * driver. Opens nothing until it is used; the caller disconnects it.
+ *
+ * @throws StrataError `CONFIG_INVALID` when the connection options are bad.
+ */
+export async function databaseAdapterFor(connection: EngineConnection): Promise<DatabaseAdapter> {
+  return (await MODULES[connection.engine]()).createDatabaseAdapter(connection);
+}
+
+/**
  * Probe the database with `SELECT 1`. Never throws: every failure (bad config, server down,
  * timeout) comes back as `{ ok: false, error }` with passwords masked. An adapter or client you
  * pass is left open; one built from a config is closed again.
@@ -65,8 +75,7 @@ export async function testConnection(target?: TestConnectionTarget, options: Tes
     }
     const connection = (target as EngineConnection | undefined) ?? (await loadProjectConnection(options.cwd));
     secrets = configSecrets({ url: connection.url, connection: connection.connection });
-    const module = await MODULES[connection.engine]();
-    const adapter = module.createDatabaseAdapter(connection);
+    const adapter = await databaseAdapterFor(connection);
     try {
       return await probeAdapter(adapter, timeoutMs, elapsed);
     } finally {

@@ -14,7 +14,7 @@ import type { ExitCodeValue } from '../../errors.js';
 import { status } from '../../migrate/status.js';
 import type { DatabaseAdapter } from '../../runtime/database-adapter.js';
 import { describeError } from '../../runtime/driver-database-adapter.js';
-import { testConnection } from '../../runtime/test-connection.js';
+import { databaseAdapterFor, testConnection } from '../../runtime/test-connection.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
 
 /** How long doctor waits for each database to answer, in milliseconds. */
@@ -73,15 +73,6 @@ export interface DoctorReport {
   exitCode: ExitCodeValue;
 }
 
-type AdapterModule = { createDatabaseAdapter(connection: EngineConnection): DatabaseAdapter };
-const ADAPTERS: Record<Engine, () => Promise<AdapterModule>> = {
-  pglite: () => import('../../engines/pglite/pglite-database-adapter.js'),
-  postgres: () => import('../../engines/postgres/postgres-database-adapter.js'),
-  sqlite: () => import('../../engines/sqlite/sqlite-database-adapter.js'),
-  mysql: () => import('../../engines/mysql/mysql-database-adapter.js'),
-  mssql: () => import('../../engines/mssql/mssql-database-adapter.js'),
-};
-
 /** The query that names the server's version, per engine. */
 const VERSION_SQL: Record<Engine, string> = {
   pglite: 'SELECT version() AS version',
@@ -95,7 +86,7 @@ const VERSION_SQL: Record<Engine, string> = {
 async function probeDatabase(connection: EngineConnection, secrets: string[]): Promise<DoctorReport['database']> {
   let adapter: DatabaseAdapter | undefined;
   try {
-    adapter = (await ADAPTERS[connection.engine]()).createDatabaseAdapter(connection);
+    adapter = await databaseAdapterFor(connection);
     const probe = await testConnection(adapter, { timeoutMs: DOCTOR_TIMEOUT_MS });
     if (!probe.ok) return { reachable: false, latencyMs: probe.latencyMs, error: redactSecrets(probe.error ?? 'no answer', secrets), version: null };
     const rows = await adapter.queryRaw<{ version?: unknown }>(VERSION_SQL[connection.engine]).catch(() => []);
