@@ -194,28 +194,31 @@ describe('runtime under a PostgreSQL restart', { skip: canRunClusters() ? false 
     }
   });
 
+  /**
+   * Run `write(i)` for i = 0…N-1, each through withRetry, stopping the cluster at N/3 and starting
+   * it again 300 ms later. Returns how many retries happened.
+   */
+  async function writeAcrossRestart(write: (i: number) => Promise<unknown>): Promise<number> {
+    let retries = 0;
+    let restarting: Promise<void> | undefined;
+    for (let i = 0; i < N; i++) {
+      if (i === N / 3) {
+        await cluster.stop('fast');
+        restarting = new Promise((resolve) => setTimeout(resolve, 300)).then(() => cluster.start());
+      }
+      await withRetry(() => write(i), { retries: 50, maxDelayMs: 250, budgetMs: 60_000, logger: false, onRetry: () => void retries++ });
+    }
+    await restarting;
+    return retries;
+  }
+
   // The inserts are idempotent (keyed by i: ON CONFLICT DO NOTHING / upsert), because a statement
   // whose connection died may or may not have committed; a retry must not duplicate it.
   test('withRetry carries N raw inserts across a restart: exactly N rows', async () => {
     const adapter = createPostgresAdapter({ connectionString: url });
-    let retries = 0;
     try {
       await adapter.executeRawUnsafe('CREATE TABLE retry_rows (i INTEGER PRIMARY KEY)');
-      let restarting: Promise<void> | undefined;
-      for (let i = 0; i < N; i++) {
-        if (i === N / 3) {
-          await cluster.stop('fast');
-          restarting = new Promise((resolve) => setTimeout(resolve, 300)).then(() => cluster.start());
-        }
-        await withRetry(() => adapter.executeRaw('INSERT INTO retry_rows (i) VALUES ($1) ON CONFLICT (i) DO NOTHING', [i]), {
-          retries: 50,
-          maxDelayMs: 250,
-          budgetMs: 60_000,
-          logger: false,
-          onRetry: () => void retries++,
-        });
-      }
-      await restarting;
+      const retries = await writeAcrossRestart((i) => adapter.executeRaw('INSERT INTO retry_rows (i) VALUES ($1) ON CONFLICT (i) DO NOTHING', [i]));
       const [row] = await adapter.queryRaw<{ n: number; distinct: number }>('SELECT count(*)::int AS n, count(DISTINCT i)::int AS distinct FROM retry_rows');
       assert.deepEqual(row, { n: N, distinct: N });
       assert.ok(retries > 0, 'the insert issued while the server was down was retried');
@@ -229,24 +232,9 @@ describe('runtime under a PostgreSQL restart', { skip: canRunClusters() ? false 
     const adapter = createPostgresAdapter<ItemClient>({ connectionString: url });
     const prisma = new PrismaClient({ adapter: adapter.getDriverAdapter() });
     adapter.setClient(prisma);
-    let retries = 0;
     try {
       await prisma.$executeRawUnsafe('DELETE FROM "Item"');
-      let restarting: Promise<void> | undefined;
-      for (let i = 0; i < N; i++) {
-        if (i === N / 3) {
-          await cluster.stop('fast');
-          restarting = new Promise((resolve) => setTimeout(resolve, 300)).then(() => cluster.start());
-        }
-        await withRetry(() => prisma.item.upsert({ where: { id: i }, create: { id: i, name: `item ${i}` }, update: {} }), {
-          retries: 50,
-          maxDelayMs: 250,
-          budgetMs: 60_000,
-          logger: false,
-          onRetry: () => void retries++,
-        });
-      }
-      await restarting;
+      const retries = await writeAcrossRestart((i) => prisma.item.upsert({ where: { id: i }, create: { id: i, name: `item ${i}` }, update: {} }));
       assert.equal(await prisma.item.count(), N);
       assert.ok(retries > 0, 'the upsert issued while the server was down was retried');
       assert.deepEqual(crashes, []);
