@@ -10,10 +10,10 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { createPgDatabase } from './migrate-adapters.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const example = join(repo, 'examples/modular-app');
-const ADMIN_URL = process.env.STRATA_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** Every table the demo's schema defines, by the schema it must live in. */
 const EXPECTED: Record<string, string[]> = {
@@ -82,20 +82,15 @@ describe('the demo app (examples/modular-app)', { timeout: 600_000 }, () => {
   });
 
   test('runs end to end on the real PostgreSQL server: the same tables in the same schemas', async () => {
-    const name = `strata_demo_${process.pid}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
+    const database = await createPgDatabase('demo');
     const dir = copyDemo('postgres');
     dirs.push(dir);
     try {
-      const { code, out } = runDemo(dir, { STRATA_ENGINE: 'postgres', DATABASE_URL: url.href });
+      const { code, out } = runDemo(dir, { STRATA_ENGINE: 'postgres', DATABASE_URL: database.url });
       assert.equal(code, 0, out);
       assert.match(out, /engine postgres/);
       assert.match(out, /status: 1\/1 applied, in sync/);
-      const client = new pg.Client({ connectionString: url.href });
+      const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
         assert.deepEqual(bySchema((await client.query<{ table_schema: string; table_name: string }>(TABLES_SQL)).rows), EXPECTED);
@@ -105,8 +100,7 @@ describe('the demo app (examples/modular-app)', { timeout: 600_000 }, () => {
         await client.end();
       }
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
+      await database.drop();
     }
   });
 });

@@ -67,6 +67,30 @@ function pgConfig(url: string): pg.PoolConfig {
   };
 }
 
+/**
+ * A throwaway database `strata_<prefix>_<random>` on the suite's server, with its URL and a
+ * `drop()` that removes it (forced, so lingering sessions do not block it).
+ */
+export async function createPgDatabase(prefix: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `strata_${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
 /** A throwaway PostgreSQL database `strata_<prefix>_<random>`, dropped by `close()`. */
 export async function postgresDatabase(prefix: string): Promise<TestDatabase> {
   const base = pgConfig(PG_URL);

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/types.js';
-import { PG_URL, postgresAvailable } from './migrate-adapters.js';
+import { createPgDatabase, postgresAvailable } from './migrate-adapters.js';
 import { REPO } from './migrate-race-helpers.js';
 
 export type MigrateEngine = 'postgres' | 'pglite' | 'sqlite';
@@ -31,25 +31,6 @@ export interface TestProject {
 
 const APP = 'model User {\n  id   Int    @id @default(autoincrement())\n  name String\n}\n';
 
-async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `strata_mig_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 /** Whether `engine` can run here (the postgres cases need the server). */
 export async function engineSkip(engine: MigrateEngine): Promise<string | false> {
   return engine === 'postgres' && !(await postgresAvailable()) ? 'PostgreSQL server not reachable' : false;
@@ -64,7 +45,7 @@ export async function createProject(engine: MigrateEngine, blogFields = '  title
   const settings = async (n: number): Promise<Record<string, string>> => {
     if (engine === 'sqlite') return { Engine: 'sqlite', DataPath: `db${n}.sqlite` };
     if (engine === 'pglite') return { Engine: 'pglite', DataPath: `.data/pglite${n}` };
-    const created = await createPgDatabase();
+    const created = await createPgDatabase('mig');
     drops.push(created.drop);
     return { Engine: 'postgres', Url: created.url };
   };

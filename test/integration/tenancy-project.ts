@@ -11,7 +11,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/types.js';
-import { PG_URL } from './migrate-adapters.js';
+import { createPgDatabase } from './migrate-adapters.js';
 import { REPO } from './migrate-race-helpers.js';
 
 /** A tenancy test project. */
@@ -43,17 +43,8 @@ export async function createTenancyProject(engine: 'postgres' | 'pglite'): Promi
       `model Note {\n  id     Int      @id @default(autoincrement())\n  title  String\n${extra}  kind   NoteKind @default(text)\n  userId Int\n  user   User     @relation(fields: [userId], references: [id])\n}\n\nenum NoteKind {\n  text\n  todo\n}\n`,
     );
   writeNotes();
-  let url: string | undefined;
-  const dbName = `strata_tenancy_${randomBytes(4).toString('hex')}`;
-  if (engine === 'postgres') {
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${dbName}"`);
-    await admin.end();
-    const u = new URL(PG_URL);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
-  }
+  const database = engine === 'postgres' ? await createPgDatabase('tenancy') : undefined;
+  const url = database?.url;
   const settings = engine === 'postgres' ? { engine, url } : { engine, dataPath: '.data/pglite' };
   writeFileSync(join(dir, 'strata.config.ts'), `export default ${JSON.stringify({ ...settings, tenancy: { plugins: ['notes'] } }, null, 2)};\n`);
   const config = await loadConfig({ cwd: dir, env: {} });
@@ -92,12 +83,7 @@ export async function createTenancyProject(engine: 'postgres' | 'pglite'): Promi
     query,
     cli,
     async close() {
-      if (engine === 'postgres') {
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
-        await admin.end();
-      }
+      await database?.drop().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
   };
