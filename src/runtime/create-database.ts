@@ -107,7 +107,7 @@ export async function createDatabase<TClient extends DatabaseClient>(options: Cr
   };
   const replicaTargets = replicaConnections(config.engine, replicas).map((target, i) => open(target).catch((error: unknown) => Promise.reject(replicaError(error, replicas[i] ?? '', i))));
   const opened = Promise.all([open(connection), ...replicaTargets]);
-  // The one place `db` is assembled: further client steps (tenancy) go into buildStrataClient's parts.
+  // The one place `db` is assembled (tenancy is already on each client, see `open`).
   const client = opened.then(([primary, ...others]) =>
     buildStrataClient({ primary: primary.client, replicas: others.map((o) => o.client), readYourWritesMs: config.readYourWritesMs, replicaUrls: replicas }),
   );

@@ -1,8 +1,8 @@
 /**
  * The `db` Strata hands out: the generated PrismaClient (with reads routed to replicas when
  * configured) plus `db.transaction()` and `db.primary()`. Built in one place,
- * {@link buildStrataClient}, as a short pipeline of client steps, so further steps (tenancy)
- * slot in beside replica routing.
+ * {@link buildStrataClient}, as a short pipeline of client steps. Tenancy is not a step here: it
+ * wraps each client's driver adapter and adds `tenant()` when `createDatabase` builds the client.
  */
 import { ensureScope } from './read-your-writes.js';
 import { READ_OPERATIONS, routeReads, trackWrites } from './replicas.js';
