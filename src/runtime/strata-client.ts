@@ -84,6 +84,8 @@ function withExtras<TClient extends object>(
     primary,
   };
   const delegates = new WeakMap<object, object>();
+  // Methods are bound once per function (not per access): `db.tenant(id)` runs on every query.
+  const bound = new WeakMap<(...args: unknown[]) => unknown, (...args: unknown[]) => unknown>();
   return new Proxy(client, {
     get(target, prop) {
       if ((prop === 'transaction' || prop === 'primary') && !(prop in target)) {
@@ -94,7 +96,11 @@ function withExtras<TClient extends object>(
       const value: unknown = Reflect.get(target, prop, target);
       if (typeof value === 'function') {
         if (scoped && WRITE_METHODS.has(prop)) ensureScope();
-        return prop === 'constructor' ? value : (value as (...args: unknown[]) => unknown).bind(target);
+        if (prop === 'constructor') return value;
+        const fn = value as (...args: unknown[]) => unknown;
+        let method = bound.get(fn);
+        if (method === undefined) bound.set(fn, (method = fn.bind(target)));
+        return method;
       }
       if (scoped && isDelegate(value)) {
         let proxy = delegates.get(value);

@@ -90,19 +90,19 @@ export function attachTenancy<C extends object>(client: C, config: TenancyRoutin
     }
     return scope;
   };
-  const tenant = (id: string): C => {
-    assertTenantId(id);
-    return cache.getOrCreate(id, () =>
-      createTenantClient(base, {
+  // Only a valid id enters the cache, so a hit needs no validation.
+  const tenant = (id: string): C =>
+    cache.getOrCreate(id, () => {
+      assertTenantId(id);
+      return createTenantClient(base, {
         tenant: id,
         dataModel: base._runtimeDataModel,
         scope: () => {
           const fresh = directory.lookup(id);
           return fresh !== undefined ? scopeOf(fresh) : directory.require(id).then(scopeOf);
         },
-      }),
-    );
-  };
+      });
+    });
   Object.defineProperty(base, 'tenant', { value: tenant, enumerable: false, configurable: true });
   Object.defineProperty(base, TENANCY, { value: { directory, cache } satisfies TenancyHandle, enumerable: false, configurable: true });
   return base as unknown as TenantAware<C>;

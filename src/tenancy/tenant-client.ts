@@ -69,20 +69,39 @@ export interface TenantClientOptions {
 
 const RAW_METHODS: ReadonlySet<PropertyKey> = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe', '$queryRawTyped']);
 
+/** How one tenant view starts its operations (shared by all operations of the view). */
+interface OperationRunner {
+  readonly tenant: string;
+  /** Start `op` on the view's target in the tenant's scope. */
+  start(op: TenantOperation): Promise<unknown>;
+}
+
 /**
  * One operation of a tenant client: starts when first awaited (like Prisma's own promises), in
- * the tenant's scope. Remembers what it is so the tenant's batch `$transaction([...])` can run it
- * inside an interactive transaction.
+ * the tenant's scope. Remembers what it is (model, method, arguments) so the tenant's batch
+ * `$transaction([...])` can run it inside an interactive transaction. Holds its state in fields,
+ * not closures: this is the per-query hot path.
  */
 class TenantOperation implements PromiseLike<unknown> {
   #started: Promise<unknown> | undefined;
   constructor(
-    readonly tenant: string,
-    readonly run: (target: Record<PropertyKey, unknown>) => Promise<unknown>,
-    readonly start: () => Promise<unknown>,
+    readonly runner: OperationRunner,
+    /** The model delegate key (`item`), or `undefined` for a client method (`$queryRaw`). */
+    readonly model: PropertyKey | undefined,
+    readonly method: string | symbol,
+    readonly args: unknown[],
+    readonly raw: boolean,
   ) {}
+  get tenant(): string {
+    return this.runner.tenant;
+  }
+  /** Call the method on `on` (a client or a transaction client, possibly a tenant view) and start it. */
+  run(on: Record<PropertyKey, unknown>): Promise<unknown> {
+    const self = (this.model === undefined ? on : on[this.model]) as Record<PropertyKey, (...a: unknown[]) => unknown>;
+    return started(Reflect.apply(self[this.method]!, self, this.args));
+  }
   then<A = unknown, B = never>(onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
-    return (this.#started ??= this.start()).then(onFulfilled, onRejected);
+    return (this.#started ??= this.runner.start(this)).then(onFulfilled, onRejected);
   }
   catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<unknown> {
     return this.then(undefined, onRejected);
@@ -90,6 +109,11 @@ class TenantOperation implements PromiseLike<unknown> {
   finally(onFinally?: (() => void) | null): Promise<unknown> {
     return this.then().finally(onFinally);
   }
+}
+
+/** `als.run` callback: run `op` on `target` (module level, so the hot path allocates no closure). */
+function runOn(op: TenantOperation, target: Record<PropertyKey, unknown>): Promise<unknown> {
+  return op.run(target);
 }
 
 /**
@@ -101,7 +125,12 @@ export function createTenantClient<C extends ExtendableClient>(base: C, options:
   const { tenant, dataModel } = options;
   const als = tenantContext();
   const models = new Map(Object.entries(dataModel?.models ?? {}).map(([name, model]) => [name.charAt(0).toLowerCase() + name.slice(1), model]));
-  const modelOf = (key: PropertyKey): RuntimeDataModel['models'][string] | undefined => (typeof key === 'string' ? models.get(key) : undefined);
+  const rawScopes = new WeakMap<TenantScope, TenantScope>();
+  const rawScope = (scope: TenantScope): TenantScope => {
+    let raw = rawScopes.get(scope);
+    if (raw === undefined) rawScopes.set(scope, (raw = { ...scope, raw: true }));
+    return raw;
+  };
   const withScope = <R>(fn: (scope: TenantScope) => Promise<R>): Promise<R> => {
     let scope: TenantScope | Promise<TenantScope>;
     try {
@@ -115,42 +144,57 @@ export function createTenantClient<C extends ExtendableClient>(base: C, options:
 
   /** `target` (the base client or an interactive transaction client) seen as this tenant. */
   const view = (target: Record<PropertyKey, unknown>, bound: TenantScope | undefined): Record<PropertyKey, unknown> => {
-    const inScope = <R>(raw: boolean, fn: () => R): Promise<unknown> => {
-      const go = (scope: TenantScope): Promise<unknown> => als.run(raw ? { ...scope, raw: true } : scope, () => thenOf(fn()));
-      return bound !== undefined ? go(bound) : withScope(go);
+    const runIn = (scope: TenantScope, op: TenantOperation): Promise<unknown> => als.run(op.raw ? rawScope(scope) : scope, runOn, op, target);
+    const runner: OperationRunner = {
+      tenant,
+      start(op) {
+        if (bound !== undefined) return runIn(bound, op);
+        let scope: TenantScope | Promise<TenantScope>;
+        try {
+          scope = options.scope();
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return scope instanceof Promise ? scope.then((s) => runIn(s, op)) : runIn(scope, op);
+      },
     };
-    const delegates = new Map<PropertyKey, object>();
-    const delegateView = (key: PropertyKey, delegate: Record<string, unknown>): object =>
-      new Proxy(delegate, {
+    const members = new Map<PropertyKey, unknown>();
+    const delegateView = (key: PropertyKey, delegate: Record<string, unknown>): object => {
+      const methods = new Map<PropertyKey, unknown>();
+      const model = typeof key === 'string' ? models.get(key) : undefined;
+      return new Proxy(delegate, {
         get(d, op) {
+          const known = methods.get(op);
+          if (known !== undefined) return known;
           const value = Reflect.get(d, op, d);
           if (typeof value !== 'function' || typeof op !== 'string') return value;
-          return (args?: Record<string, unknown>) => {
-            const rewrite = FIND_FIRST[op];
-            const method = rewrite ?? op;
-            const next = rewrite === undefined || args?.where === undefined ? args : { ...args, where: flattenUniqueWhere(args.where as Record<string, unknown>, modelOf(key)) };
-            const run = (on: Record<PropertyKey, unknown>): Promise<unknown> => {
-              const m = on[key] as Record<string, (a: unknown) => unknown>;
-              return thenOf(m[method]!(next));
-            };
-            return new TenantOperation(tenant, run, () => inScope(false, () => run(target)));
-          };
+          const rewrite = FIND_FIRST[op];
+          const method = rewrite ?? op;
+          const call =
+            rewrite === undefined
+              ? (args?: Record<string, unknown>) => new TenantOperation(runner, key, method, [args], false)
+              : (args?: Record<string, unknown>) =>
+                  new TenantOperation(runner, key, method, [args?.where === undefined ? args : { ...args, where: flattenUniqueWhere(args.where as Record<string, unknown>, model) }], false);
+          methods.set(op, call);
+          return call;
         },
       });
+    };
     return new Proxy(target, {
       get(t, key) {
+        const known = members.get(key);
+        if (known !== undefined) return known;
         if (key === '$transaction' && bound === undefined) return transaction;
         const value = Reflect.get(t, key, t);
         if (RAW_METHODS.has(key) && typeof value === 'function') {
-          return (...args: unknown[]) => {
-            const run = (on: Record<PropertyKey, unknown>): Promise<unknown> => thenOf((on[key] as (...a: unknown[]) => unknown)(...args));
-            return new TenantOperation(tenant, run, () => inScope(true, () => run(target)));
-          };
+          const call = (...args: unknown[]) => new TenantOperation(runner, undefined, key as string, args, true);
+          members.set(key, call);
+          return call;
         }
         if (typeof value === 'object' && value !== null && typeof (value as { findMany?: unknown }).findMany === 'function') {
-          let known = delegates.get(key);
-          if (known === undefined) delegates.set(key, (known = delegateView(key, value as Record<string, unknown>)));
-          return known;
+          const delegate = delegateView(key, value as Record<string, unknown>);
+          members.set(key, delegate);
+          return delegate;
         }
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
       },
@@ -189,6 +233,7 @@ export function createTenantClient<C extends ExtendableClient>(base: C, options:
 }
 
 /** Start `item` (a Prisma promise, lazy until `then`) now, in the current async context. */
-function thenOf(item: unknown): Promise<unknown> {
-  return new Promise((resolve, reject) => (item as PromiseLike<unknown>).then(resolve, reject));
+function started(item: unknown): Promise<unknown> {
+  const thenable = item as PromiseLike<unknown> | undefined;
+  return typeof thenable?.then === 'function' ? (thenable.then() as Promise<unknown>) : Promise.resolve(item);
 }

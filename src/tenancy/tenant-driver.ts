@@ -53,13 +53,29 @@ export function wrapTenantDriverFactory<F extends SqlDriverAdapterFactory>(facto
  * @throws StrataError `TENANT_CONTEXT_MISSING` when `sql` names the placeholder and `scope` is unset.
  */
 export function routeSql(sql: string, scope: TenantScope | undefined): string {
-  if (!sql.includes(PLACEHOLDER)) return sql;
+  const parts = placeholderSplit(sql);
+  if (parts === undefined) return sql;
   if (scope === undefined) {
     throw new StrataError('TENANT_CONTEXT_MISSING', `A query on a tenant-scoped model ran without a tenant: ${sql.slice(0, 120)}${sql.length > 120 ? '...' : ''}`, {
       hint: 'Query tenant-scoped models through `db.tenant(id)`, e.g. `await db.tenant("acme").invoice.findMany()`.',
     });
   }
-  return sql.replaceAll(PLACEHOLDER, `"${scope.schema}"`);
+  return parts.join(`"${scope.schema}"`);
+}
+
+/** Statements seen lately (up to 8 KB each), split at the placeholder (`undefined`: none in it). Prisma sends the same few texts again and again. */
+const SPLITS = new Map<string, string[] | undefined>();
+const MAX_SPLITS = 2000;
+
+function placeholderSplit(sql: string): string[] | undefined {
+  if (sql.length > 8192) return sql.includes(PLACEHOLDER) ? sql.split(PLACEHOLDER) : undefined;
+  let parts = SPLITS.get(sql);
+  if (parts === undefined && !SPLITS.has(sql)) {
+    parts = sql.includes(PLACEHOLDER) ? sql.split(PLACEHOLDER) : undefined;
+    if (SPLITS.size >= MAX_SPLITS) SPLITS.clear();
+    SPLITS.set(sql, parts);
+  }
+  return parts;
 }
 
 /**

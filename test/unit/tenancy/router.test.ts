@@ -25,6 +25,20 @@ describe('routeSql', () => {
   test('refuses a placeholder statement with no tenant in context', () => {
     assert.throws(() => routeSql('SELECT 1 FROM "__strata_tenant__"."Item"', undefined), code('TENANT_CONTEXT_MISSING'));
   });
+  test('the same text routes to each tenant in turn, and long statements (not cached) too', () => {
+    const beta: TenantScope = { ...acme, tenant: 'beta', schema: 'tenant_beta' };
+    const sql = 'DELETE FROM "__strata_tenant__"."Tag" WHERE id = $1';
+    assert.deepEqual([routeSql(sql, acme), routeSql(sql, beta), routeSql(sql, acme)], [
+      'DELETE FROM "tenant_acme"."Tag" WHERE id = $1',
+      'DELETE FROM "tenant_beta"."Tag" WHERE id = $1',
+      'DELETE FROM "tenant_acme"."Tag" WHERE id = $1',
+    ]);
+    assert.throws(() => routeSql(sql, undefined), code('TENANT_CONTEXT_MISSING'));
+    const long = `INSERT INTO "__strata_tenant__"."Tag" (name) VALUES ${Array.from({ length: 2000 }, (_, i) => `('t${i}')`).join(', ')}`;
+    const routed = routeSql(long, beta);
+    assert.ok(long.length > 8192 && routed.startsWith('INSERT INTO "tenant_beta"."Tag"') && !routed.includes('__strata_tenant__'));
+    for (let i = 0; i < 2100; i++) assert.equal(routeSql(`SELECT ${i} FROM "__strata_tenant__"."Tag"`, acme), `SELECT ${i} FROM "tenant_acme"."Tag"`);
+  });
 });
 
 describe('assertRawSqlStaysInTenant', () => {
