@@ -19,8 +19,8 @@ export interface TenancyProject {
   engine: 'postgres' | 'pglite';
   dir: string;
   config: ResolvedConfig;
-  /** Rewrite the tenant-scoped plugin's fragment with extra fields on `Note`. */
-  writeNotes(extraFields?: string): void;
+  /** Rewrite the tenant-scoped plugin's fragment with extra fields on `Note` and extra models. */
+  writeNotes(extraFields?: string, extraModels?: string): void;
   /** Run SQL (a fresh connection each time; PGlite: the data directory is opened and closed). */
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   /** Run the built CLI (`dist/cli/bin.js`) in the project. */
@@ -37,10 +37,10 @@ export async function createTenancyProject(engine: 'postgres' | 'pglite'): Promi
   for (const d of ['database/schema', 'plugins/audit/database', 'plugins/notes/database']) mkdirSync(join(dir, d), { recursive: true });
   writeFileSync(join(dir, 'database/schema/app.prisma'), APP);
   writeFileSync(join(dir, 'plugins/audit/database/audit.prisma'), AUDIT);
-  const writeNotes = (extra = '') =>
+  const writeNotes = (extra = '', models = '') =>
     writeFileSync(
       join(dir, 'plugins/notes/database/notes.prisma'),
-      `model Note {\n  id     Int      @id @default(autoincrement())\n  title  String\n${extra}  kind   NoteKind @default(text)\n  userId Int\n  user   User     @relation(fields: [userId], references: [id])\n}\n\nenum NoteKind {\n  text\n  todo\n}\n`,
+      `model Note {\n  id     Int      @id @default(autoincrement())\n  title  String\n${extra}  kind   NoteKind @default(text)\n  userId Int\n  user   User     @relation(fields: [userId], references: [id])\n}\n\nenum NoteKind {\n  text\n  todo\n}\n${models}`,
     );
   writeNotes();
   const database = engine === 'postgres' ? await createPgDatabase('tenancy') : undefined;

@@ -44,8 +44,8 @@ for (const engine of ['postgres', 'pglite'] as const) {
       (await p.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' ORDER BY 1")).map((r) => r.nspname);
     const registry = async () =>
       p.query<{ id: string; status: string; template_level: string | null; last_error: string | null }>('SELECT id, status, template_level, last_error FROM public._strata_tenants ORDER BY id');
-    const columns = async (schema: string) =>
-      (await p.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = 'Note' ORDER BY 1`)).map((r) => r.column_name);
+    const columns = async (schema: string, table = 'Note') =>
+      (await p.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = '${table}' ORDER BY 1`)).map((r) => r.column_name);
 
     before(async () => {
       if (engine === 'postgres' && !(await postgresAvailable())) {
@@ -199,6 +199,30 @@ for (const engine of ['postgres', 'pglite'] as const) {
       assert.deepEqual(await p.query(`SELECT data_type FROM information_schema.columns WHERE table_schema = 'tenant_globex' AND table_name = 'Note' AND column_name = 'body'`), [{ data_type: 'text' }]);
     });
 
+    test('a new tenant-scoped model fans out; a tenant holding a conflicting table fails alone and completes after the fix', async (t) => {
+      if (skip) return t.skip(skip);
+      p.writeNotes('  body   String?\n', '\nmodel Label {\n  id   Int    @id @default(autoincrement())\n  name String\n}\n');
+      const result = await migrateDev(p.config, { name: 'add label' });
+      assert.ok(result.tenantCreated !== null);
+      assert.match(result.tenantCreated.script, /CREATE TABLE "__strata_tenant__"\."Label"/);
+      // initech already has a table "Label" of its own.
+      await p.query('CREATE TABLE tenant_initech."Label" (legacy integer)');
+      const failed = await p.cli('tenant', 'migrate', '--all');
+      assert.equal(failed.code, 1, failed.stderr);
+      assert.match(failed.stdout, /✗ initech: failed: .*already exists/);
+      assert.match(failed.stdout, /Failed: initech\./);
+      for (const id of ['acme', 'globex', 'hooli']) assert.deepEqual(await columns(`tenant_${id}`, 'Label'), ['id', 'name'], id);
+      assert.deepEqual(await columns('tenant_initech', 'Label'), ['legacy']);
+      assert.equal((await registry()).find((r) => r.id === 'initech')?.status, 'failed');
+
+      await p.query('DROP TABLE tenant_initech."Label"');
+      const fixed = await p.cli('tenant', 'migrate', '--all');
+      assert.equal(fixed.code, 0, fixed.stderr);
+      assert.match(fixed.stdout, /✓ initech: applied \d{14}_add_label/);
+      assert.deepEqual(await columns('tenant_initech', 'Label'), ['id', 'name']);
+      assert.deepEqual((await registry()).map((r) => [r.id, r.status, r.template_level]), ['acme', 'globex', 'hooli', 'initech'].map((id) => [id, 'active', result.tenantCreated!.name]));
+    });
+
     test('list and drop through the CLI: dry run by default, --force drops the schema', async (t) => {
       if (skip) return t.skip(skip);
       const list = await p.cli('tenant', 'list', '--json');
@@ -206,7 +230,7 @@ for (const engine of ['postgres', 'pglite'] as const) {
       assert.deepEqual((JSON.parse(list.stdout) as Array<{ id: string }>).map((r) => r.id), ['acme', 'globex', 'hooli', 'initech']);
       const dry = await p.cli('tenant', 'drop', 'initech');
       assert.equal(dry.code, 0, dry.stderr);
-      assert.match(dry.stdout, /Would run: DROP SCHEMA IF EXISTS "tenant_initech" CASCADE \(2 table\(s\): Note, _prisma_migrations\)/);
+      assert.match(dry.stdout, /Would run: DROP SCHEMA IF EXISTS "tenant_initech" CASCADE \(3 table\(s\): Label, Note, _prisma_migrations\)/);
       assert.ok((await schemas()).includes('tenant_initech'));
       const forced = await p.cli('tenant', 'drop', 'initech', '--force');
       assert.equal(forced.code, 0, forced.stderr);
