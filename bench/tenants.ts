@@ -7,11 +7,18 @@
  * (b) fan-out migrate them (one added column) through `createTenants().migrate`;
  * (c) route Q point reads (default 100,000, sequential awaits) round-robin across 1,000 and
  *     10,000 tenants through `db.tenant(id).item.findUnique`, against the same query through the
- *     same generated client type with `Item` in one ordinary schema; the extra 9,000 tenants are
- *     created as plain schemas from the template script (registry rows included), for speed;
+ *     same generated client type with `Item` in one ordinary schema, each scenario in a phase of
+ *     its own (ratios paired by round); the extra 9,000 tenants are created as plain schemas from
+ *     the template script (registry rows included), for speed; then Prisma's statement through raw
+ *     pg over 1, 1,000 and 10,000 schemas: what PostgreSQL itself charges for many schemas;
  * (d) RSS/heap growth per cached tenant client; peak open connections (pg_stat_activity by
  *     application_name) during a concurrent burst, against the pool max.
  * Throwaway database, dropped after. Not run by CI.
+ *
+ * Server setting that matters: each read of a tenant's Item opens its table and primary key
+ * files, and a backend keeps at most `max_files_per_process` (default 1000) files open, so with
+ * more tenant relations than that PostgreSQL closes and reopens two files per query (seen with
+ * strace: 2 openat + 2 close per query at 1,000 tenants, none at 1). The header prints the setting.
  *
  * Run: node --expose-gc --import tsx bench/tenants.ts [--tenants 1000] [--big 10000] [--queries 100000]
  *   (server: STRATA_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)
@@ -53,21 +60,32 @@ const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const pct = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
+interface Variant {
+  label: string;
+  run: (i: number) => Promise<unknown>;
+  /** Queries run before timing, to reach a steady state (every tenant's tables in the backend's caches). Default 2,000. */
+  warmup?: number;
+}
+
 interface Timing {
   label: string;
   p50: number;
   p99: number;
+  /** Median over the rounds of (this variant's p50 in the round ÷ the first variant's p50 in the same round). */
+  ratio: number;
 }
 
 /**
  * Time `variants` over Q sequential queries each, interleaved in 50 rounds (the order rotating
- * every round), so drift in machine load hits every variant alike.
+ * every round), so drift in machine load hits every variant alike. The ratio to the first
+ * variant is paired by round, then the median taken: one noisy round moves it little.
  */
-async function timeInterleaved(variants: Array<{ label: string; run: (i: number) => Promise<unknown> }>): Promise<Timing[]> {
+async function timeInterleaved(variants: Variant[]): Promise<Timing[]> {
   const rounds = 50;
   const per = Math.ceil(Q / rounds);
   const samples = variants.map(() => new Float64Array(per * rounds));
-  for (const v of variants) for (let i = 0; i < 2000; i++) await v.run(i); // warm-up
+  const roundP50 = variants.map(() => new Float64Array(rounds));
+  for (const v of variants) for (let i = 0; i < (v.warmup ?? 2000); i++) await v.run(i);
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < variants.length; k++) {
       const index = (k + r) % variants.length;
@@ -78,13 +96,27 @@ async function timeInterleaved(variants: Array<{ label: string; run: (i: number)
         await v.run(i);
         samples[index]![i] = (performance.now() - t) * 1000;
       }
+      roundP50[index]![r] = pct(samples[index]!.slice(r * per, (r + 1) * per).sort(), 0.5);
     }
   }
   return variants.map((v, k) => {
     const sorted = samples[k]!.sort();
-    return { label: v.label, p50: pct(sorted, 0.5), p99: pct(sorted, 0.99) };
+    const ratios = roundP50[k]!.map((p50, r) => p50 / roundP50[0]![r]!).sort();
+    return { label: v.label, p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), ratio: pct(ratios, 0.5) };
   });
 }
+
+const timingTable = (timings: Timing[]): void => {
+  console.table(
+    timings.map((r) => ({
+      run: r.label,
+      'p50 µs': r.p50.toFixed(0),
+      'p99 µs': r.p99.toFixed(0),
+      'p50 ÷ first (paired median)': r.ratio.toFixed(2),
+      'p99 ÷ first': (r.p99 / timings[0]!.p99).toFixed(2),
+    })),
+  );
+};
 
 const admin = new pg.Client({ connectionString: SERVER });
 await admin.connect();
@@ -128,10 +160,28 @@ try {
   rows.push(['fan-out migrate (default concurrency)', `${N} tenants, ${failed} failed`, `${migrateS.toFixed(1)} s`, `${(N / migrateS).toFixed(1)} tenants/s`]);
   await tenants.close();
 
-  // Rows to read in every tenant (3 each, owner = id), and the extra plain-schema tenants.
-  for (let i = 0; i < N; i += 200) {
-    await sql.query(ids.slice(i, i + 200).map((id) => `INSERT INTO "tenant_${id}"."Item" (id, sku, owner) VALUES (1, 's1', '${id}'), (2, 's2', '${id}'), (3, 's3', '${id}');`).join('\n'));
-  }
+  // Rows to read in every tenant (3 each, owner = id).
+  const itemRows = (id: string): string => `INSERT INTO "tenant_${id}"."Item" (id, sku, owner) VALUES (1, 's1', '${id}'), (2, 's2', '${id}'), (3, 's3', '${id}');`;
+  for (let i = 0; i < N; i += 200) await sql.query(ids.slice(i, i + 200).map(itemRows).join('\n'));
+
+  // (c) routing, the same client type for both: `Item` in one ordinary schema vs routed per tenant.
+  const single = await generateProject(Object.fromEntries(Object.entries(TENANT_SCHEMA).map(([k, v]) => [k, v.replaceAll('__strata_tenant__', SINGLE)])));
+  const singleClient = (await import(pathToFileURL(join((await generateFromComposed(single.config)).clientDir, 'client.ts')).href)) as { PrismaClient: PrismaClientClass<TenantTestClient> };
+  const base = await createDatabase({ PrismaClient: singleClient.PrismaClient, config: { ...config, tenancy: undefined, url: dbUrl.toString().replace(`application_name=${name}`, `application_name=${name}_single`) }, shutdown: false });
+  const db = (await createDatabase({ PrismaClient: fixture.PrismaClient, config: { ...config, tenancy: { ...config.tenancy!, maxClients: Math.max(BIG, 500) } }, shutdown: false })) as unknown as TenantAware<TenantTestClient>;
+  const point = (i: number): { where: { id: number } } => ({ where: { id: (i % 3) + 1 } });
+  const baseline: Variant = { label: 'single schema (baseline)', run: (i) => base.item.findUnique(point(i)) };
+  // (c1) N tenants, while only they exist. Each scenario is timed in a phase of its own: a
+  // variant sweeping 10,000 schemas between the rounds of another would evict its caches.
+  const routedN = await timeInterleaved([
+    baseline,
+    { label: 'single schema, findFirst', run: (i) => base.item.findFirst(point(i)) },
+    // One tenant: the client-side cost of routing alone (the server sees one schema, like the baseline).
+    { label: 'db.tenant(id), 1 tenant', run: (i) => db.tenant(ids[0]!).item.findUnique(point(i)) },
+    { label: `db.tenant(id), ${N} tenants`, run: (i) => db.tenant(ids[i % N]!).item.findUnique(point(i)), warmup: 2 * N },
+  ]);
+
+  // The extra plain-schema tenants, up to BIG.
   t0 = performance.now();
   const bigIds = Array.from({ length: BIG }, (_, i) => `t${i}`);
   // Only what routing reads (schema, enum, Item) for the extra tenants: the full template is what (a) measures.
@@ -140,17 +190,11 @@ try {
     const batch = bigIds.slice(i, Math.min(BIG, i + 250));
     await sql.query(
       'BEGIN;\n' +
-        batch.map((id) => `CREATE SCHEMA "tenant_${id}";\n${itemDdl.replaceAll('"__strata_tenant__"', `"tenant_${id}"`)}\nINSERT INTO "tenant_${id}"."Item" (id, sku, owner) VALUES (1, 's1', '${id}'), (2, 's2', '${id}'), (3, 's3', '${id}');`).join('\n') +
+        batch.map((id) => `CREATE SCHEMA "tenant_${id}";\n${itemDdl.replaceAll('"__strata_tenant__"', `"tenant_${id}"`)}\n${itemRows(id)}`).join('\n') +
         `\nINSERT INTO "public"."_strata_tenants" (id, schema, status) VALUES ${batch.map((id) => `('${id}', 'tenant_${id}', 'active')`).join(', ')};\nCOMMIT;`,
     );
   }
   if (BIG > N) rows.push(['plain-schema tenants (SQL: schema + Item only)', `${BIG - N} tenants`, `${((performance.now() - t0) / 1000).toFixed(1)} s`, '']);
-
-  // (c) routing
-  const single = await generateProject(Object.fromEntries(Object.entries(TENANT_SCHEMA).map(([k, v]) => [k, v.replaceAll('__strata_tenant__', SINGLE)])));
-  const singleClient = (await import(pathToFileURL(join((await generateFromComposed(single.config)).clientDir, 'client.ts')).href)) as { PrismaClient: PrismaClientClass<TenantTestClient> };
-  const base = await createDatabase({ PrismaClient: singleClient.PrismaClient, config: { ...config, tenancy: undefined, url: dbUrl.toString().replace(`application_name=${name}`, `application_name=${name}_single`) }, shutdown: false });
-  const db = (await createDatabase({ PrismaClient: fixture.PrismaClient, config: { ...config, tenancy: { ...config.tenancy!, maxClients: Math.max(BIG, 500) } }, shutdown: false })) as unknown as TenantAware<TenantTestClient>;
 
   // Memory per cached tenant client: build the clients of the tenants not cached yet.
   for (const id of ids) db.tenant(id);
@@ -162,20 +206,22 @@ try {
   const after = process.memoryUsage();
   const added = tenancyOf(db)!.cache.size - cachedBefore;
 
-  const point = (i: number): { where: { id: number } } => ({ where: { id: (i % 3) + 1 } });
-  // The server's share: the same point read through raw pg, one schema vs round-robin over BIG
-  // schemas (each backend then touches BIG different tables: catalog and relation cache misses).
+  // (c2) BIG tenants.
+  const routedBig = await timeInterleaved([baseline, { label: `db.tenant(id), ${BIG} tenants`, run: (i) => db.tenant(bigIds[i % BIG]!).item.findUnique(point(i)), warmup: 2 * BIG }]);
+
+  // (c3) The server's share: Prisma's statement for this read, sent through raw pg, to one schema
+  // vs round-robin over N and BIG schemas (each backend then touches that many tables: catalog,
+  // relation cache and buffer misses that any schema-per-tenant design pays).
   const rawPool = new pg.Pool({ connectionString: plainUrl, max: POOL_MAX });
-  const rawRead = (schema: string, i: number) => rawPool.query(`SELECT "id", "sku", "owner", "kind", "planId" FROM "${schema}"."Item" WHERE "id" = $1 LIMIT 1`, [(i % 3) + 1]);
-  const results = await timeInterleaved([
-    { label: 'single schema (baseline)', run: (i) => base.item.findUnique(point(i)) },
-    { label: 'single schema, findFirst', run: (i) => base.item.findFirst(point(i)) },
-    // One tenant: the client-side cost of routing alone (the server sees one schema, like the baseline).
-    { label: 'db.tenant(id), 1 tenant', run: (i) => db.tenant(ids[0]!).item.findUnique(point(i)) },
-    { label: `db.tenant(id), ${N} tenants`, run: (i) => db.tenant(ids[i % N]!).item.findUnique(point(i)) },
-    { label: `db.tenant(id), ${BIG} tenants`, run: (i) => db.tenant(bigIds[i % BIG]!).item.findUnique(point(i)) },
-    { label: 'raw pg, single schema', run: (i) => rawRead(SINGLE, i) },
-    { label: `raw pg, ${BIG} schemas`, run: (i) => rawRead(`tenant_${bigIds[i % BIG]!}`, i) },
+  const prismaSql = (schema: string): string =>
+    `SELECT "${schema}"."Item"."id", "${schema}"."Item"."sku", "${schema}"."Item"."owner", "${schema}"."Item"."kind"::text, "${schema}"."Item"."planId" FROM "${schema}"."Item" WHERE ("${schema}"."Item"."id" = $1 AND 1=1) LIMIT $2 OFFSET $3`;
+  const texts = bigIds.map((id) => prismaSql(`tenant_${id}`));
+  const rawRead = (text: string, i: number) => rawPool.query({ text, values: [(i % 3) + 1, 1, 0], rowMode: 'array' });
+  const singleText = prismaSql(SINGLE);
+  const serverShare = await timeInterleaved([
+    { label: 'raw pg, single schema', run: (i) => rawRead(singleText, i) },
+    { label: `raw pg, ${N} schemas`, run: (i) => rawRead(texts[i % N]!, i), warmup: 2 * N },
+    { label: `raw pg, ${BIG} schemas`, run: (i) => rawRead(texts[i % BIG]!, i), warmup: 2 * BIG },
   ]);
   await rawPool.end();
 
@@ -193,10 +239,19 @@ try {
   sampling = false;
   await sampler;
 
-  const baseline = results[0]!.p50;
-  console.log(`\nbench/tenants — PostgreSQL, ${Q} sequential point reads per row (interleaved in 50 rounds), pool max ${POOL_MAX}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  const { rows: settings } = await sql.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_settings WHERE name IN ('shared_buffers', 'max_files_per_process')");
+  const setting = (key: string): string => settings.find((r) => r.name === key)?.setting ?? '?';
+  // Each Item read opens the table and its primary key index; a backend keeps at most
+  // max_files_per_process files open, so past that many tenant relations it closes and reopens files per query.
+  const server = `shared_buffers ${mb(Number(setting('shared_buffers')) * 8192)}, max_files_per_process ${setting('max_files_per_process')}`;
+  console.log(`\nbench/tenants — PostgreSQL (${server}), ${Q} sequential point reads per variant (interleaved in 50 rounds), pool max ${POOL_MAX}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   console.table(rows.map(([what, n, time, rate]) => ({ what, n, time, rate })));
-  console.table(results.map((r) => ({ run: r.label, 'p50 µs': r.p50.toFixed(0), 'p99 µs': r.p99.toFixed(0), 'p50 ÷ baseline': (r.p50 / baseline).toFixed(2), 'p99 ÷ baseline': (r.p99 / results[0]!.p99).toFixed(2) })));
+  console.log(`routing, ${N} tenants (target: p50 ÷ baseline ≤ 1.10)`);
+  timingTable(routedN);
+  console.log(`routing, ${BIG} tenants (target: p50 ÷ baseline ≤ 1.10)`);
+  timingTable(routedBig);
+  console.log("the server's share: Prisma's statement through raw pg, one schema vs many");
+  timingTable(serverShare);
   console.log(`RSS ${mb(after.rss)} (Δ ${mb(after.rss - before.rss)}), heap Δ ${mb(after.heapUsed - before.heapUsed)} for ${added} more cached tenant clients → ${((after.rss - before.rss) / 1024 / Math.max(1, added)).toFixed(1)} KB RSS, ${((after.heapUsed - before.heapUsed) / 1024 / Math.max(1, added)).toFixed(1)} KB heap per client`);
   console.log(`peak open connections during a 20,000-query burst over ${BIG} tenants: ${peak} (pool max ${POOL_MAX})`);
   await single.cleanup();
