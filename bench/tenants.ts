@@ -8,7 +8,8 @@
  * (c) route Q point reads (default 100,000, sequential awaits) round-robin across 1,000 and
  *     10,000 tenants through `db.tenant(id).item.findUnique`, against the same query through the
  *     same generated client type with `Item` in one ordinary schema, each scenario in a phase of
- *     its own (ratios paired by round); the extra 9,000 tenants are created as plain schemas from
+ *     its own (ratios paired by round), plus N tenants all routed to one schema (the client-side
+ *     cost of many tenants, without the server's); the extra 9,000 tenants are created as plain schemas from
  *     the template script (registry rows included), for speed; then Prisma's statement through raw
  *     pg over 1, 1,000 and 10,000 schemas: what PostgreSQL itself charges for many schemas;
  * (d) RSS/heap growth per cached tenant client; peak open connections (pg_stat_activity by
@@ -29,13 +30,16 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { generateFromComposed } from '../src/generate/index.js';
 import type { PrismaClientClass } from '../src/runtime/index.js';
 import { closeDatabases, createDatabase } from '../src/runtime/index.js';
 import { createTenants } from '../src/tenancy/index.js';
 import type { TenantAware } from '../src/tenancy/router.js';
-import { tenancyOf } from '../src/tenancy/router.js';
+import { attachTenancy, tenancyOf } from '../src/tenancy/router.js';
+import { currentTenantScope } from '../src/tenancy/tenant-context.js';
+import { wrapTenantDriverFactory } from '../src/tenancy/tenant-driver.js';
 import { templateDir } from '../src/tenancy/template.js';
 import type { TenantTestClient } from '../test/integration/tenancy-routing-fixture.js';
 import { SHARED_DDL, TENANT_SCHEMA, TENANT_TEMPLATE_SQL, tenantProject } from '../test/integration/tenancy-routing-fixture.js';
@@ -169,6 +173,16 @@ try {
   const singleClient = (await import(pathToFileURL(join((await generateFromComposed(single.config)).clientDir, 'client.ts')).href)) as { PrismaClient: PrismaClientClass<TenantTestClient> };
   const base = await createDatabase({ PrismaClient: singleClient.PrismaClient, config: { ...config, tenancy: undefined, url: dbUrl.toString().replace(`application_name=${name}`, `application_name=${name}_single`) }, shutdown: false });
   const db = (await createDatabase({ PrismaClient: fixture.PrismaClient, config: { ...config, tenancy: { ...config.tenancy!, maxClients: Math.max(BIG, 500) } }, shutdown: false })) as unknown as TenantAware<TenantTestClient>;
+  // The client side alone: the same routing, but every tenant's statements sent to ONE schema
+  // (its own pool), so the server sees what the baseline sees.
+  const toOneSchema = wrapTenantDriverFactory(new PrismaPg({ connectionString: plainUrl, max: POOL_MAX }), {
+    scope: () => {
+      const scope = currentTenantScope();
+      return scope === undefined ? undefined : { ...scope, schema: `tenant_${ids[0]!}` };
+    },
+  });
+  const oneSchemaClient = new fixture.PrismaClient({ adapter: toOneSchema, log: [] });
+  const oneSchema = attachTenancy(oneSchemaClient, config) as unknown as TenantAware<TenantTestClient>;
   const point = (i: number): { where: { id: number } } => ({ where: { id: (i % 3) + 1 } });
   const baseline: Variant = { label: 'single schema (baseline)', run: (i) => base.item.findUnique(point(i)) };
   // (c1) N tenants, while only they exist. Each scenario is timed in a phase of its own: a
@@ -179,7 +193,9 @@ try {
     // One tenant: the client-side cost of routing alone (the server sees one schema, like the baseline).
     { label: 'db.tenant(id), 1 tenant', run: (i) => db.tenant(ids[0]!).item.findUnique(point(i)) },
     { label: `db.tenant(id), ${N} tenants`, run: (i) => db.tenant(ids[i % N]!).item.findUnique(point(i)), warmup: 2 * N },
+    { label: `db.tenant(id), ${N} tenants routed to one schema`, run: (i) => oneSchema.tenant(ids[i % N]!).item.findUnique(point(i)), warmup: 2 * N },
   ]);
+  await (oneSchemaClient as unknown as { $disconnect(): Promise<void> }).$disconnect();
 
   // The extra plain-schema tenants, up to BIG.
   t0 = performance.now();
