@@ -186,6 +186,9 @@ for (const engine of ['postgres', 'pglite'] as const) {
       assert.equal(globex.status, 'failed');
       assert.match(globex.last_error ?? '', /already exists/);
       assert.match(globex.template_level ?? '', /_init$/);
+      const sick = await p.cli('doctor', '--json');
+      assert.equal(sick.code, 1, sick.stdout);
+      assert.deepEqual((JSON.parse(sick.stdout) as { tenancy: { tenants: unknown } }).tenancy.tenants, { active: 3, provisioning: 0, failed: 1, dropped: 0 });
       assert.deepEqual(rows.filter((r) => r.id !== 'globex').map((r) => [r.status, r.template_level]), [['active', result.tenantCreated.name], ['active', result.tenantCreated.name], ['active', result.tenantCreated.name]]);
 
       await p.query('ALTER TABLE tenant_globex."Note" DROP COLUMN body');
@@ -196,6 +199,9 @@ for (const engine of ['postgres', 'pglite'] as const) {
       assert.deepEqual(data.tenants.map((o) => [o.id, o.applied]), [['acme', []], ['globex', [result.tenantCreated.name]], ['hooli', []], ['initech', []]]);
       const after = (await registry()).find((r) => r.id === 'globex')!;
       assert.deepEqual([after.status, after.template_level, after.last_error], ['active', result.tenantCreated.name, null]);
+      const healthy = await p.cli('doctor');
+      assert.equal(healthy.code, 0, healthy.stdout);
+      assert.match(healthy.stdout, /\[ok {2}\] Tenants: 4 active\n/);
       assert.deepEqual(await p.query(`SELECT data_type FROM information_schema.columns WHERE table_schema = 'tenant_globex' AND table_name = 'Note' AND column_name = 'body'`), [{ data_type: 'text' }]);
     });
 

@@ -15,6 +15,8 @@ import { status } from '../../migrate/status.js';
 import type { DatabaseAdapter } from '../../runtime/database-adapter.js';
 import { describeError } from '../../runtime/driver-database-adapter.js';
 import { databaseAdapterFor, testConnection } from '../../runtime/test-connection.js';
+import { registryTable } from '../../tenancy/registry.js';
+import type { TenantStatus } from '../../tenancy/tenant-id.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
 
 /** How long doctor waits for each database to answer, in milliseconds. */
@@ -68,9 +70,20 @@ export interface DoctorReport {
   database: DoctorProbe & { version: string | null };
   migrations: DoctorMigrations;
   replicas: Array<DoctorProbe & { url: string }>;
-  tenancy: { strategy: string; schemaPrefix: string; plugins: string[]; maxClients: number } | null;
-  /** 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable), 3 the database is unreachable. */
+  tenancy: DoctorTenancy | null;
+  /** 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable, a tenant failed), 3 the database is unreachable. */
   exitCode: ExitCodeValue;
+}
+
+/** The tenancy settings, and the registry's tenants by status. */
+export interface DoctorTenancy {
+  strategy: string;
+  schemaPrefix: string;
+  plugins: string[];
+  maxClients: number;
+  /** Tenants by status; `null` when not read (database unreachable, no registry yet: see `note`). */
+  tenants: Record<TenantStatus, number> | null;
+  note?: string;
 }
 
 /** The query that names the server's version, per engine. */
@@ -112,6 +125,25 @@ async function probeReplica(engine: Engine, url: string): Promise<DoctorProbe & 
     latencyMs: probe.latencyMs,
     ...(probe.error === undefined ? {} : { error: redactSecrets(probe.error, secrets) }),
   };
+}
+
+/** Count the registry's tenants by status (no migration lock: a plain read). */
+async function tenantCounts(config: ResolvedConfig, connection: EngineConnection, reachable: boolean, secrets: string[]): Promise<Pick<DoctorTenancy, 'tenants' | 'note'>> {
+  if (!reachable) return { tenants: null, note: 'not checked: the database is unreachable' };
+  let adapter: DatabaseAdapter | undefined;
+  try {
+    adapter = await databaseAdapterFor(connection);
+    const rows = await adapter.queryRaw<{ status: TenantStatus; n: unknown }>(`SELECT status, count(*) AS n FROM ${registryTable(config)} GROUP BY status`);
+    const tenants: Record<TenantStatus, number> = { active: 0, provisioning: 0, failed: 0, dropped: 0 };
+    for (const row of rows) tenants[row.status] = Number(row.n);
+    return { tenants };
+  } catch (error) {
+    const text = describeError(error);
+    if (/42P01|does not exist/.test(text)) return { tenants: null, note: 'no tenant registry yet: `strata deploy` (or `strata migrate`) creates it' };
+    return { tenants: null, note: redactSecrets(`could not read the tenant registry: ${text}`, secrets) };
+  } finally {
+    await adapter?.disconnect().catch(() => undefined);
+  }
 }
 
 const NOT_CHECKED = { total: 0, applied: 0, pending: 0, failed: 0, edited: 0, missingFromFolder: 0, inSync: false };
@@ -157,10 +189,11 @@ export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
   const database = await probeDatabase(connection, secrets);
   // Sequential on purpose: an embedded engine (PGlite) allows one open instance per data directory.
   const migrations = await migrationState(config, database.reachable, secrets);
+  const tenancy: DoctorTenancy | null = config.tenancy === undefined ? null : { ...config.tenancy, ...(await tenantCounts(config, connection, database.reachable, secrets)) };
   const replicas = await Promise.all(config.replicas.map((url) => probeReplica(config.engine, url)));
   const exitCode: ExitCodeValue = !database.reachable
     ? ExitCode.Unreachable
-    : (migrations.checked && !migrations.inSync) || replicas.some((r) => !r.reachable)
+    : (migrations.checked && !migrations.inSync) || replicas.some((r) => !r.reachable) || (tenancy?.tenants?.failed ?? 0) > 0
       ? ExitCode.CheckFailed
       : ExitCode.Ok;
   return {
@@ -177,7 +210,7 @@ export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
     database,
     migrations,
     replicas,
-    tenancy: config.tenancy === undefined ? null : { ...config.tenancy },
+    tenancy,
     exitCode,
   };
 }
@@ -213,6 +246,11 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
   if (report.tenancy !== null) {
     const t = report.tenancy;
     lines.push(`Tenancy:    ${t.strategy} per tenant, prefix "${t.schemaPrefix}", tenant plugins: ${t.plugins.join(', ') || '(none)'}, client cache ${t.maxClients}`);
+    if (t.tenants === null) lines.push(`[ -- ] Tenants: ${t.note ?? 'not checked'}`);
+    else {
+      const counts = (['active', 'provisioning', 'failed', 'dropped'] as const).filter((k) => k === 'active' || t.tenants![k] > 0).map((k) => `${t.tenants![k]} ${k}`);
+      lines.push(`[${ok(t.tenants.failed === 0)}] Tenants: ${counts.join(', ')}${t.tenants.failed > 0 ? ' — see `strata tenant list`, then `strata tenant migrate` (or `tenant create`) again' : ''}`);
+    }
   }
   if (report.exitCode === ExitCode.Unreachable) lines.push('hint: check that the server is running and that DATABASE_URL (or the config) points at it.');
   else if (report.exitCode === ExitCode.CheckFailed) lines.push('Not all checks passed.');
@@ -225,8 +263,8 @@ export const doctorCommand: CommandDefinition = {
   name: 'doctor',
   summary: 'Check the setup: config sources, engine, reachability, server version, migrations, replicas',
   description: [
-    'Shows where each config key came from, the engine and connection URL (password masked), whether the database answers and how fast, its version, the migration state (applied, pending, failed; no drift check) and, when configured, replica reachability and tenancy.',
-    'Exit codes: 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable), 2 bad config, 3 database unreachable.',
+    'Shows where each config key came from, the engine and connection URL (password masked), whether the database answers and how fast, its version, the migration state (applied, pending, failed; no drift check) and, when configured, replica reachability and tenancy (tenants by status, read from the registry).',
+    'Exit codes: 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable, a tenant failed), 2 bad config, 3 database unreachable.',
   ].join('\n\n'),
   examples: ['strata doctor          # human summary', 'strata doctor --json   # for CI and bug reports'],
   async run(_args, ctx): Promise<CommandResult> {

@@ -26,6 +26,21 @@ describe('doctor', () => {
     }
   });
 
+  test('tenancy on a database without a registry yet: settings shown, tenants not counted, exit 0', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'strata-doctor-'));
+    try {
+      const tenancy = { strategy: 'schema' as const, schemaPrefix: 'tenant_', plugins: ['crm'], maxClients: 500 };
+      const report = await doctor(testConfig(root, { engine: 'pglite', dataPath: join(root, 'pglite'), tenancy }));
+      assert.equal(report.exitCode, 0);
+      assert.deepEqual(report.tenancy, { ...tenancy, tenants: null, note: 'no tenant registry yet: `strata deploy` (or `strata migrate`) creates it' });
+      const lines = doctorLines(report);
+      assert.ok(lines.includes('Tenancy:    schema per tenant, prefix "tenant_", tenant plugins: crm, client cache 500'), lines.join('\n'));
+      assert.ok(lines.includes('[ -- ] Tenants: no tenant registry yet: `strata deploy` (or `strata migrate`) creates it'), lines.join('\n'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('bad connection options are a config error (exit 2), not an outage', async () => {
     const config = testConfig(tmpdir(), { engine: 'postgres', connection: { host: 'db', port: 99999, password: SECRET } });
     await assert.rejects(doctor(config), (error: unknown) => {
