@@ -131,14 +131,17 @@ export function createTenantClient<C extends ExtendableClient>(base: C, options:
     if (raw === undefined) rawScopes.set(scope, (raw = { ...scope, raw: true }));
     return raw;
   };
-  const withScope = <R>(fn: (scope: TenantScope) => Promise<R>): Promise<R> => {
-    let scope: TenantScope | Promise<TenantScope>;
+  /** The tenant's scope, or a promise of it; never throws (a registry error comes back rejected). */
+  const resolveScope = (): TenantScope | Promise<TenantScope> => {
     try {
-      scope = options.scope();
+      return options.scope();
     } catch (error) {
       return Promise.reject(error);
     }
-    // The registry answers from memory for a known active tenant: no extra await on the hot path.
+  };
+  // The registry answers from memory for a known active tenant: no extra await on the hot path.
+  const withScope = <R>(fn: (scope: TenantScope) => Promise<R>): Promise<R> => {
+    const scope = resolveScope();
     return scope instanceof Promise ? scope.then(fn) : fn(scope);
   };
 
@@ -148,13 +151,7 @@ export function createTenantClient<C extends ExtendableClient>(base: C, options:
     const runner: OperationRunner = {
       tenant,
       start(op) {
-        if (bound !== undefined) return runIn(bound, op);
-        let scope: TenantScope | Promise<TenantScope>;
-        try {
-          scope = options.scope();
-        } catch (error) {
-          return Promise.reject(error);
-        }
+        const scope = bound ?? resolveScope();
         return scope instanceof Promise ? scope.then((s) => runIn(s, op)) : runIn(scope, op);
       },
     };

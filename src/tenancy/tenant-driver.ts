@@ -63,15 +63,18 @@ export function routeSql(sql: string, scope: TenantScope | undefined): string {
   return parts.join(`"${scope.schema}"`);
 }
 
-/** Statements seen lately (up to 8 KB each), split at the placeholder (`undefined`: none in it). Prisma sends the same few texts again and again. */
+/** Statements seen lately, split at the placeholder (`undefined`: none in it). Prisma sends the same few texts again and again. */
 const SPLITS = new Map<string, string[] | undefined>();
 const MAX_SPLITS = 2000;
+/** Longer statements (raw SQL with inlined values, big batches) are split each time, not kept. */
+const MAX_CACHED_LENGTH = 8192;
 
+/** `sql` split at the placeholder, or `undefined` when it does not name it. */
 function placeholderSplit(sql: string): string[] | undefined {
-  if (sql.length > 8192) return sql.includes(PLACEHOLDER) ? sql.split(PLACEHOLDER) : undefined;
-  let parts = SPLITS.get(sql);
-  if (parts === undefined && !SPLITS.has(sql)) {
-    parts = sql.includes(PLACEHOLDER) ? sql.split(PLACEHOLDER) : undefined;
+  const cacheable = sql.length <= MAX_CACHED_LENGTH;
+  if (cacheable && SPLITS.has(sql)) return SPLITS.get(sql);
+  const parts = sql.includes(PLACEHOLDER) ? sql.split(PLACEHOLDER) : undefined;
+  if (cacheable) {
     if (SPLITS.size >= MAX_SPLITS) SPLITS.clear();
     SPLITS.set(sql, parts);
   }
