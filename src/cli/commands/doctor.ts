@@ -95,22 +95,31 @@ const VERSION_SQL: Record<Engine, string> = {
   mssql: 'SELECT @@VERSION AS version',
 };
 
-/** Probe the primary: reachability, latency and version, on one adapter that is closed again. */
-async function probeDatabase(connection: EngineConnection, secrets: string[]): Promise<DoctorReport['database']> {
+/** What {@link probeDatabase} learns: the primary, and the tenant counts when tenancy is configured. */
+interface DatabaseProbe {
+  database: DoctorReport['database'];
+  tenants: Pick<DoctorTenancy, 'tenants' | 'note'>;
+}
+
+const UNREACHABLE_TENANTS = { tenants: null, note: 'not checked: the database is unreachable' };
+
+/** Probe the primary: reachability, latency, version and (with tenancy) tenant counts, on one adapter that is closed again. */
+async function probeDatabase(config: ResolvedConfig, connection: EngineConnection, secrets: string[]): Promise<DatabaseProbe> {
   let adapter: DatabaseAdapter | undefined;
   try {
     adapter = await databaseAdapterFor(connection);
     const probe = await testConnection(adapter, { timeoutMs: DOCTOR_TIMEOUT_MS });
-    if (!probe.ok) return { reachable: false, latencyMs: probe.latencyMs, error: redactSecrets(probe.error ?? 'no answer', secrets), version: null };
+    if (!probe.ok) return { database: { reachable: false, latencyMs: probe.latencyMs, error: redactSecrets(probe.error ?? 'no answer', secrets), version: null }, tenants: UNREACHABLE_TENANTS };
     const rows = await adapter.queryRaw<{ version?: unknown }>(VERSION_SQL[connection.engine]).catch(() => []);
     const raw = rows[0]?.version;
     // The build details after ", compiled by" are noise in a diagnosis.
     const version = typeof raw === 'string' ? (raw.split('\n')[0] ?? '').split(', compiled by')[0]!.trim() : null;
-    return { reachable: true, latencyMs: probe.latencyMs, version: version === null ? null : redactSecrets(version, secrets) };
+    const tenants = config.tenancy === undefined ? { tenants: null } : await tenantCounts(adapter, config, secrets);
+    return { database: { reachable: true, latencyMs: probe.latencyMs, version: version === null ? null : redactSecrets(version, secrets) }, tenants };
   } catch (error) {
     // Bad connection options are a config problem (exit 2 with the field and a hint), not an outage.
     if (isStrataError(error) && error.exitCode === ExitCode.BadInput) throw error;
-    return { reachable: false, latencyMs: 0, error: redactSecrets(describeError(error), secrets), version: null };
+    return { database: { reachable: false, latencyMs: 0, error: redactSecrets(describeError(error), secrets), version: null }, tenants: UNREACHABLE_TENANTS };
   } finally {
     await adapter?.disconnect().catch(() => undefined);
   }
@@ -127,12 +136,9 @@ async function probeReplica(engine: Engine, url: string): Promise<DoctorProbe & 
   };
 }
 
-/** Count the registry's tenants by status (no migration lock: a plain read). */
-async function tenantCounts(config: ResolvedConfig, connection: EngineConnection, reachable: boolean, secrets: string[]): Promise<Pick<DoctorTenancy, 'tenants' | 'note'>> {
-  if (!reachable) return { tenants: null, note: 'not checked: the database is unreachable' };
-  let adapter: DatabaseAdapter | undefined;
+/** Count the registry's tenants by status (no migration lock: a plain read). Never throws: a failure becomes the note. */
+async function tenantCounts(adapter: DatabaseAdapter, config: ResolvedConfig, secrets: string[]): Promise<Pick<DoctorTenancy, 'tenants' | 'note'>> {
   try {
-    adapter = await databaseAdapterFor(connection);
     const rows = await adapter.queryRaw<{ status: TenantStatus; n: unknown }>(`SELECT status, count(*) AS n FROM ${registryTable(config)} GROUP BY status`);
     const tenants: Record<TenantStatus, number> = { active: 0, provisioning: 0, failed: 0, dropped: 0 };
     for (const row of rows) tenants[row.status] = Number(row.n);
@@ -141,8 +147,6 @@ async function tenantCounts(config: ResolvedConfig, connection: EngineConnection
     const text = describeError(error);
     if (/42P01|does not exist/.test(text)) return { tenants: null, note: 'no tenant registry yet: `strata deploy` (or `strata migrate`) creates it' };
     return { tenants: null, note: redactSecrets(`could not read the tenant registry: ${text}`, secrets) };
-  } finally {
-    await adapter?.disconnect().catch(() => undefined);
   }
 }
 
@@ -186,10 +190,10 @@ async function migrationState(config: ResolvedConfig, reachable: boolean, secret
 export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
   const secrets = [...configSecrets(config), ...config.replicas.flatMap((url) => configSecrets({ url, connection: undefined }))];
   const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath };
-  const database = await probeDatabase(connection, secrets);
+  const { database, tenants } = await probeDatabase(config, connection, secrets);
   // Sequential on purpose: an embedded engine (PGlite) allows one open instance per data directory.
   const migrations = await migrationState(config, database.reachable, secrets);
-  const tenancy: DoctorTenancy | null = config.tenancy === undefined ? null : { ...config.tenancy, ...(await tenantCounts(config, connection, database.reachable, secrets)) };
+  const tenancy: DoctorTenancy | null = config.tenancy === undefined ? null : { ...config.tenancy, ...tenants };
   const replicas = await Promise.all(config.replicas.map((url) => probeReplica(config.engine, url)));
   const exitCode: ExitCodeValue = !database.reachable
     ? ExitCode.Unreachable
