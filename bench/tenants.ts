@@ -9,9 +9,9 @@
  *     10,000 tenants through `db.tenant(id).item.findUnique`, against the same query through the
  *     same generated client type with `Item` in one ordinary schema, each scenario in a phase of
  *     its own (ratios paired by round), plus N tenants all routed to one schema (the client-side
- *     cost of many tenants, without the server's); the extra 9,000 tenants are created as plain schemas from
- *     the template script (registry rows included), for speed; then Prisma's statement through raw
- *     pg over 1, 1,000 and 10,000 schemas: what PostgreSQL itself charges for many schemas;
+ *     cost of many tenants, without the server's); the extra 9,000 tenants are created as plain
+ *     schemas from the template script (registry rows included), for speed; then Prisma's
+ *     statement through raw pg over 1, 1,000 and 10,000 schemas: what PostgreSQL itself charges;
  * (d) RSS/heap growth per cached tenant client; peak open connections (pg_stat_activity by
  *     application_name) during a concurrent burst, against the pool max.
  * Throwaway database, dropped after. Not run by CI.
