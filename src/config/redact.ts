@@ -126,7 +126,10 @@ export function envSecrets(env: NodeJS.ProcessEnv): string[] {
   const secrets = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value === '' || !SECRET_VARIABLE.test(name)) continue;
-    if (/PASSWORD|PASSWD|SECRET|TOKEN/i.test(name) && !/(URL|URI|DSN)$/i.test(name)) secrets.add(value);
+    // A flag such as SKIP_PASSWORD_CHECK=true is no secret, and masking every `true` would break --json.
+    if (/PASSWORD|PASSWD|SECRET|TOKEN/i.test(name) && !/(URL|URI|DSN)$/i.test(name)) {
+      if (!/^(true|false|yes|no|on|off|null|undefined|\d{1,6})$/i.test(value.trim())) secrets.add(value);
+    }
     else for (const secret of secretsOf(value)) secrets.add(secret);
   }
   return [...secrets];

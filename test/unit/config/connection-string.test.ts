@@ -80,3 +80,20 @@ describe('connection-string masking', () => {
     assert.equal(redactSecrets('{"password":"hunter22","user":"app"}'), '{"password":"****","user":"app"}');
   });
 });
+
+describe('secrets from the environment', () => {
+  test('connection string variables give their secrets, password variables their value, flags nothing', async () => {
+    const { envSecrets } = await import('../../../src/config/index.js');
+    const secrets = envSecrets({
+      DATABASE_URL: 'postgresql://app:p%23ss@db/app',
+      POSTGRES_URI: 'postgresql://app@db/app?password=qu3ry',
+      PGPASSWORD: 'pgpass-1',
+      MSSQL_CONNECTION_STRING: 'Server=db;Password="a;b"',
+      SKIP_PASSWORD_CHECK: 'true',
+      HOME: '/root',
+    });
+    for (const expected of ['p#ss', 'qu3ry', 'pgpass-1', 'a;b']) assert.ok(secrets.includes(expected), `${expected} in ${JSON.stringify(secrets)}`);
+    assert.ok(!secrets.includes('true'));
+    assert.ok(!secrets.includes('/root'));
+  });
+});
