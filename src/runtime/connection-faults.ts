@@ -5,6 +5,7 @@
  * numbers, Node socket and TLS codes, and `DriverAdapterError` payloads, anywhere in the
  * error's `cause` chain. Used to mark a read replica down.
  */
+import { findInErrorChain } from './error-chain.js';
 import { classifyError } from './transient-errors.js';
 
 /** Why a database cannot be used. */
@@ -36,7 +37,6 @@ const PRISMA: Readonly<Record<string, ConnectionFault>> = {
 const SQLSTATE: Readonly<Record<string, ConnectionFault>> = {
   '28P01': 'authentication',
   '28000': 'authentication',
-  '42501': 'authorization',
   '3D000': 'missing-database',
   '53300': 'unavailable',
   '57P01': 'unavailable',
@@ -94,10 +94,8 @@ const KINDS: Readonly<Record<string, ConnectionFault>> = {
 
 const MESSAGES: readonly (readonly [RegExp, ConnectionFault])[] = [
   [/password authentication failed|authentication failed against/i, 'authentication'],
-  [/does not support SSL|SSL connection|self[- ]signed certificate|certificate/i, 'tls'],
+  [/does not support SSL|SSL connection is required|self[- ]signed certificate|certificate has expired|unable to verify the first certificate|certificate verify failed/i, 'tls'],
 ];
-
-const MAX_DEPTH = 8;
 
 /**
  * Why `error` makes the database it came from unusable, or `undefined` when it is about the
@@ -106,19 +104,8 @@ const MAX_DEPTH = 8;
  * @example connectionFault(Object.assign(new Error('password authentication failed'), { code: '28P01' })) // 'authentication'
  */
 export function connectionFault(error: unknown): ConnectionFault | undefined {
-  const seen = new Set<unknown>();
-  const queue: { value: unknown; depth: number }[] = [{ value: error, depth: 0 }];
-  while (queue.length > 0) {
-    const { value, depth } = queue.shift()!;
-    if (value === null || typeof value !== 'object' || seen.has(value) || depth > MAX_DEPTH) continue;
-    seen.add(value);
-    const node = value as Record<string, unknown>;
-    const fault = faultOf(node);
-    if (fault !== undefined) return fault;
-    const meta = node['meta'];
-    const next = [node['cause'], isRecord(meta) ? meta['driverAdapterError'] : undefined, ...(Array.isArray(node['errors']) ? (node['errors'] as unknown[]) : [])];
-    for (const child of next) if (child !== undefined) queue.push({ value: child, depth: depth + 1 });
-  }
+  const fault = findInErrorChain(error, faultOf);
+  if (fault !== undefined) return fault;
   // Anything `classifyError` counts as a lost or refused connection is a network fault here.
   const transient = classifyError(error);
   if (transient === 'serialization-failure') return 'unavailable';
@@ -128,6 +115,8 @@ export function connectionFault(error: unknown): ConnectionFault | undefined {
 }
 
 function faultOf(node: Record<string, unknown>): ConnectionFault | undefined {
+  // 42501 is also "permission denied for table …", the statement's problem: only CONNECT counts.
+  if ([node['code'], node['originalCode']].includes('42501')) return /for database/i.test(String(node['message'] ?? node['originalMessage'] ?? '')) ? 'authorization' : undefined;
   const kind = node['kind'];
   if (typeof kind === 'string' && KINDS[kind]) return KINDS[kind];
   for (const key of ['code', 'originalCode', 'sqlState', 'state']) {
@@ -145,8 +134,4 @@ function faultOf(node: Record<string, unknown>): ConnectionFault | undefined {
   const message = node['message'];
   if (typeof message === 'string') for (const [pattern, fault] of MESSAGES) if (pattern.test(message)) return fault;
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object';
 }

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,7 +19,7 @@ import type { DatabaseAdapter, PrismaClientClass } from '../../src/runtime/index
 import { closeDatabases, createDatabase, testConnection } from '../../src/runtime/index.js';
 import { testConfig } from '../support/config.js';
 import type { Cluster } from '../support/pg-cluster.js';
-import { canRunClusters, startCluster } from '../support/pg-cluster.js';
+import { canRunClusters, freePort, startCluster } from '../support/pg-cluster.js';
 import type { Form, Target } from './secrets-matrix-helpers.js';
 import { ALL, assertNoLeak, FORMS, PASSWORDS, rawUrlParses, REAL_PASSWORD, writeForm } from './secrets-matrix-helpers.js';
 
@@ -45,18 +44,6 @@ async function cli(args: string[], cwd: string, env: Record<string, string>): Pr
   return { code, output };
 }
 
-/** A port on 127.0.0.1 that nobody listens on (picked free, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** Everything an error carries: message, hint, details, cause chain with stacks, every property. */
 function everything(error: unknown): string {
   return inspect(error, { depth: 20, breakLength: Infinity, maxStringLength: Infinity, maxArrayLength: Infinity });
@@ -71,7 +58,7 @@ describe('secrets matrix', { skip: !canRunClusters() && 'no PostgreSQL server bi
 
   before(async () => {
     cluster = await startCluster({ password: REAL_PASSWORD, settings: { max_connections: 60 } });
-    down = { port: await closedPort() };
+    down = { port: await freePort() };
     mkdirSync(join(repo, '.tmp'), { recursive: true });
     work = mkdtempSync(join(repo, '.tmp', 'secrets-'));
     const env = { PATH: process.env.PATH ?? '' };

@@ -286,7 +286,8 @@ function run(binary: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that was free a moment ago (picked by the OS, then released): nobody listens on it. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

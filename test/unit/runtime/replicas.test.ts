@@ -67,6 +67,8 @@ describe('replica faults', () => {
       [Object.assign(new Error('the database system is starting up'), { code: '57P03' }), 'unavailable'],
       [Object.assign(new Error('Unique constraint failed'), { code: 'P2002' }), undefined],
       [Object.assign(new Error('syntax error'), { code: '42601' }), undefined],
+      [Object.assign(new Error('permission denied for table secrets'), { code: '42501' }), undefined],
+      [new Error('relation "certificate" does not exist'), undefined],
     ];
     for (const [error, fault] of cases) assert.equal(connectionFault(error), fault, String((error as Error).message));
   });
