@@ -23,8 +23,8 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/(?:\\.|[^\s<>`"\\])+/gi;
 /** `name=` in free text, after a boundary; the name is checked with {@link isSecretKey}. */
 const KEY_IN_TEXT = /(?:^|(?<=[\s;&?,({["']))([A-Za-z][\w.-]*(?: [A-Za-z]+)?)\s*=\s*/g;
-/** `"name": "` of a JSON member; the value runs to the next unescaped `"`. */
-const JSON_MEMBER = /"([A-Za-z][\w.-]*)"\s*:\s*"/g;
+/** `"name": "` of a JSON member, or `name: '` of a printed object (`util.inspect`, a JS literal); the value runs to the next unescaped quote. */
+const QUOTED_MEMBER = /(?:^|(?<=[\s{,(]))(["']?)([A-Za-z][\w.-]*)\1\s*:\s*(["'`])/g;
 
 /**
  * Whether a parameter or key name holds a secret: `password`, `pwd`, `pass`, `passwd`,
@@ -48,7 +48,7 @@ export function secretSpans(text: string): SecretSpan[] {
   return sorted([...libpqSpans(text), ...adoSpans(text), ...textSpans(text)]);
 }
 
-/** The secrets in free text: every URL in it, every `password=…`-like pair and every `"password": "…"` JSON member. */
+/** The secrets in free text: every URL in it, every `password=…`-like pair, and every `"password": "…"` / `password: '…'` member. */
 export function textSpans(text: string): SecretSpan[] {
   const spans: SecretSpan[] = [];
   for (const match of text.matchAll(URL_IN_TEXT)) spans.push(...urlSpans(text, match.index, match.index + match[0].length));
@@ -59,12 +59,14 @@ export function textSpans(text: string): SecretSpan[] {
     // Quoted, it may be libpq (backslash escapes) or ADO.NET (doubled quotes): both readings are secrets.
     if (end > start) for (const mode of ['ado', 'libpq'] as const) spans.push({ start, end, value: unquote(text.slice(start, end), mode) });
   }
-  for (const match of text.matchAll(JSON_MEMBER)) {
-    if (!isSecretKey(match[1] ?? '')) continue;
+  for (const match of text.matchAll(QUOTED_MEMBER)) {
+    if (!isSecretKey(match[2] ?? '')) continue;
+    const quote = match[3];
     const start = match.index + match[0].length;
     let end = start;
-    while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-    if (end > start) spans.push({ start, end: Math.min(end, text.length), value: text.slice(start, end) });
+    while (end < text.length && text[end] !== quote) end += text[end] === '\\' ? 2 : 1;
+    end = Math.min(end, text.length);
+    if (end > start) spans.push({ start, end, value: text.slice(start, end).replace(/\\(.)/g, '$1') });
   }
   return sorted(spans);
 }

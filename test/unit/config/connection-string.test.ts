@@ -78,6 +78,8 @@ describe('connection-string masking', () => {
     assert.match(redactSecrets(json), /"other": "x@y"/);
     assert.equal(redactSecrets('options: host=db password=hunter22 sslmode=require'), 'options: host=db password=**** sslmode=require');
     assert.equal(redactSecrets('{"password":"hunter22","user":"app"}'), '{"password":"****","user":"app"}');
+    assert.equal(redactSecrets(`{ host: 'db', password: 'hun\\'ter22', user: 'app' }`), `{ host: 'db', password: '****', user: 'app' }`);
+    assert.equal(redactSecrets('hint: `run it`, note: "password: see the docs"'), 'hint: `run it`, note: "password: see the docs"');
   });
 });
 
