@@ -6,7 +6,7 @@
  * JSON-escaped.
  */
 import { maskSpans, secretSpans, textSpans } from './connection-string.js';
-import type { ResolvedConfig } from './types.js';
+import type { ConnectionFields, ResolvedConfig } from './types.js';
 
 /** What a redacted secret is replaced with. */
 export const REDACTED = '****';
@@ -106,7 +106,7 @@ function safeEncodeUri(value: string): string | undefined {
  * The secrets a resolved config holds, for {@link redactSecrets}: the URL's, the connection
  * password, and every replica URL's.
  */
-export function configSecrets(config: Pick<ResolvedConfig, 'url' | 'connection'> & { replicas?: readonly string[] }): string[] {
+export function configSecrets(config: { url?: string | undefined; connection?: Pick<ConnectionFields, 'password'> | undefined; replicas?: readonly string[] }): string[] {
   const secrets: string[] = [];
   if (config.url !== undefined) secrets.push(...secretsOf(config.url));
   if (config.connection?.password) secrets.push(config.connection.password);
