@@ -4,7 +4,7 @@
  * `redactSecrets` first.
  */
 import pc from 'picocolors';
-import { passwordOf, redactSecrets } from '../config/redact.js';
+import { envSecrets, redactSecrets } from '../config/redact.js';
 import type { ExitCodeValue } from '../errors.js';
 import { ExitCode, isStrataError } from '../errors.js';
 import type { CommandResult } from './command.js';
@@ -25,11 +25,9 @@ export interface CliOutput {
   secrets: string[];
 }
 
-/** Secrets found in the environment (`DATABASE_URL`'s password), for {@link CliOutput.secrets}. */
+/** Secrets found in the environment (`DATABASE_URL`'s, `POSTGRES_PASSWORD`, …: see `envSecrets`), for {@link CliOutput.secrets}. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  const url = env.DATABASE_URL;
-  const password = url ? passwordOf(url) : undefined;
-  return password ? [password] : [];
+  return envSecrets(env);
 }
 
 /** Prints a command's result; returns its exit code. */

@@ -41,6 +41,6 @@ export { CONFIG_FILE_NAMES } from './config-file.js';
 export { ENV_KEYS } from './env-source.js';
 export { PLUGIN_FRAGMENT_GLOB } from './plugins.js';
 export { isValidPluginName, PLUGIN_NAME_PATTERN, PLUGIN_NAME_RULE, suggestPluginName } from './plugin-name.js';
-export { configSecrets, passwordOf, REDACTED, redactConfig, redactSecrets, redactUrl } from './redact.js';
+export { configSecrets, envSecrets, passwordOf, REDACTED, redactConfig, redactSecrets, redactUrl, secretForms, secretsOf } from './redact.js';
 export { didYouMean } from './suggest.js';
 export type * from './types.js';

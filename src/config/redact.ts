@@ -1,108 +1,149 @@
 /**
- * The one place secrets are removed before anything reaches a terminal, a log or an error:
- * passwords in URLs (user-info and query parameters), in ADO.NET connection strings, and any
- * known secret string wherever it appears.
+ * The one place secrets are removed before anything reaches a terminal, a log, an error or a
+ * generated file. Connection strings are parsed (see `connection-string.ts`), never cut at a
+ * delimiter: URL user-info and query secrets, libpq `password=…`, ADO.NET `Password=…`; and
+ * every known secret value is removed wherever it appears, raw, URL-encoded, decoded or
+ * JSON-escaped.
  */
-import type { ResolvedConfig } from './types.js';
+import { maskSpans, secretSpans, textSpans } from './connection-string.js';
+import type { ConnectionFields, ResolvedConfig } from './types.js';
 
 /** What a redacted secret is replaced with. */
 export const REDACTED = '****';
 
-const SECRET_PARAM = /([?&;]\s*(?:password|pwd|pass|passwd|sslpassword|secret|token|access[_-]?token|api[_-]?key)\s*=\s*)([^&;#\s]*)/gi;
-const ADO_SECRET = /((?:^|;)\s*(?:password|pwd)\s*=\s*)('[^']*'|"[^"]*"|\{[^}]*\}|[^;]*)/gi;
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`<>]+/gi;
+/** Secrets shorter than this are only removed where a parser finds them, not as free text. */
+const MIN_FREE_SECRET = 3;
 
 /**
- * `url` with its password replaced by `****`: the user-info password
- * (`postgresql://app:****@host/db`), query and `;key=value` parameters such as `password=`,
- * `sslpassword=`, `token=`, and `Password=`/`Pwd=` in ADO.NET connection strings
- * (`Server=db;User Id=sa;Password=****`). Anything else is returned unchanged.
+ * `url` (any connection string Strata accepts) with every secret replaced by `****`: the URL
+ * user-info password, even with unencoded `@ : / ? #` in it (`postgresql://app:****@host/db`),
+ * query and `;key=value` parameters such as `password=`, `sslpassword=`, `sslkey=`, `authToken=`,
+ * libpq `password=…` (quoted or not) and ADO.NET `Password=`/`Pwd=` (quoted or braced). Anything
+ * else is returned unchanged.
  *
  * @example redactUrl('postgres://app:s3cret@localhost/app') // 'postgres://app:****@localhost/app'
  */
 export function redactUrl(url: string): string {
-  let out = url;
-  const schemeEnd = out.indexOf('://');
-  if (schemeEnd > 0) {
-    const start = schemeEnd + 3;
-    const rest = out.slice(start);
-    const queryAt = rest.search(/[?#]/);
-    const beforeQuery = queryAt === -1 ? rest : rest.slice(0, queryAt);
-    const at = beforeQuery.lastIndexOf('@');
-    if (at !== -1) {
-      const userInfo = beforeQuery.slice(0, at);
-      const colon = userInfo.indexOf(':');
-      if (colon !== -1 && colon < userInfo.length - 1) {
-        out = out.slice(0, start) + userInfo.slice(0, colon + 1) + REDACTED + out.slice(start + at);
-      }
-    }
-  }
-  // ADO.NET values may be quoted or braced (`Pwd={a;b}`), so they go first, as a whole.
-  if (!out.includes('://')) out = out.replace(ADO_SECRET, (_m, key: string, value: string) => (value.trim() ? key + REDACTED : key));
-  return out.replace(SECRET_PARAM, (_m, key: string, value: string) => (value ? key + REDACTED : key));
+  return maskSpans(url, secretSpans(url), REDACTED);
 }
 
 /**
- * The password inside `url`, decoded, if it has one (user-info, a `password=` parameter or an
- * ADO.NET `Password=`). Used to collect the secrets {@link redactSecrets} must remove.
+ * Every secret inside the connection string `url` as a driver would read it (decoded): the
+ * user-info password, secret query parameters, libpq and ADO.NET password values. Empty when none.
+ *
+ * @example secretsOf('postgresql://app:p%40ss@db/app?sslpassword=k3y') // ['p@ss', 'k3y']
+ */
+export function secretsOf(url: string): string[] {
+  const found = new Set<string>();
+  for (const span of secretSpans(url)) {
+    if (span.value !== '') found.add(span.value);
+    const raw = url.slice(span.start, span.end);
+    if (raw !== '') found.add(raw);
+  }
+  return [...found];
+}
+
+/**
+ * The first password inside `url`, decoded, if it has one (user-info, a `password=` parameter,
+ * libpq or ADO.NET `Password=`). See {@link secretsOf} for all of them.
  */
 export function passwordOf(url: string): string | undefined {
-  const found: string[] = [];
-  const schemeEnd = url.indexOf('://');
-  if (schemeEnd > 0) {
-    const rest = url.slice(schemeEnd + 3);
-    const queryAt = rest.search(/[?#]/);
-    const beforeQuery = queryAt === -1 ? rest : rest.slice(0, queryAt);
-    const at = beforeQuery.lastIndexOf('@');
-    const userInfo = at === -1 ? '' : beforeQuery.slice(0, at);
-    const colon = userInfo.indexOf(':');
-    if (colon !== -1) found.push(userInfo.slice(colon + 1));
-  }
-  if (url.includes('://')) for (const match of url.matchAll(SECRET_PARAM)) found.push(match[2] ?? '');
-  else for (const match of url.matchAll(ADO_SECRET)) found.push((match[2] ?? '').trim().replace(/^['"{](.*)['"}]$/, '$1'));
-  const first = found.find((value) => value !== '');
-  if (first === undefined) return undefined;
-  try {
-    return decodeURIComponent(first);
-  } catch {
-    return first;
-  }
+  return secretSpans(url).find((span) => span.value !== '')?.value;
 }
 
 /**
- * `text` with every URL in it passed through {@link redactUrl} and every occurrence of each
- * secret (raw and URL-encoded) replaced by `****`. Secrets shorter than 3 characters are
- * only removed from URLs, since replacing them everywhere would mangle the text.
+ * `text` with every connection string in it masked as {@link redactUrl} does, and every
+ * occurrence of each secret removed in each form it may take: raw, decoded, URL-encoded (as
+ * `encodeURIComponent`, a URL's user-info, a query string, `encodeURI`; either hex case) and
+ * JSON-escaped. Secrets shorter than 3 characters are only removed where a parser finds them,
+ * since replacing them everywhere would mangle the text.
  *
  * @param secrets passwords and tokens known to the caller. Default `[]`.
  */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = text.replace(URL_IN_TEXT, (url) => redactUrl(url));
-  const unique = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 3))];
-  unique.sort((a, b) => b.length - a.length);
-  for (const secret of unique) {
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(REDACTED);
-  }
+  let out = maskSpans(text, textSpans(text), REDACTED);
+  const forms = new Set<string>();
+  for (const secret of secrets) if (typeof secret === 'string') for (const form of secretForms(secret)) forms.add(form);
+  const ordered = [...forms].filter((form) => form.length >= MIN_FREE_SECRET && form !== REDACTED).sort((a, b) => b.length - a.length);
+  for (const form of ordered) out = out.split(form).join(REDACTED);
   return out;
 }
 
-/** The secrets a resolved config holds (URL password, connection password), for {@link redactSecrets}. */
-export function configSecrets(config: Pick<ResolvedConfig, 'url' | 'connection'>): string[] {
-  const secrets: string[] = [];
-  const fromUrl = config.url === undefined ? undefined : passwordOf(config.url);
-  if (fromUrl) secrets.push(fromUrl);
-  if (config.connection?.password) secrets.push(config.connection.password);
-  return secrets;
+/** The spellings `secret` can take in output. */
+export function secretForms(secret: string): string[] {
+  const bases = new Set([secret]);
+  try {
+    bases.add(decodeURIComponent(secret));
+  } catch {
+    // not URL-encoded
+  }
+  const forms = new Set<string>();
+  for (const base of bases) {
+    const encoded = [encodeURIComponent(base), userinfoEncoded(base), new URLSearchParams({ p: base }).toString().slice(2), safeEncodeUri(base)].filter((e): e is string => e !== undefined);
+    for (const form of [base, ...encoded, ...encoded.map((e) => e.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()))]) {
+      forms.add(form);
+      forms.add(JSON.stringify(form).slice(1, -1));
+    }
+  }
+  return [...forms];
+}
+
+function userinfoEncoded(value: string): string {
+  const url = new URL('postgresql://host');
+  url.password = value;
+  return url.password;
+}
+
+function safeEncodeUri(value: string): string | undefined {
+  try {
+    return encodeURI(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * A copy of `config` that is safe to print: the URL redacted and the connection password
- * replaced by `****`.
+ * The secrets a resolved config holds, for {@link redactSecrets}: the URL's, the connection
+ * password, and every replica URL's.
+ */
+export function configSecrets(config: { url?: string | undefined; connection?: Pick<ConnectionFields, 'password'> | undefined; replicas?: readonly string[] }): string[] {
+  const secrets: string[] = [];
+  if (config.url !== undefined) secrets.push(...secretsOf(config.url));
+  if (config.connection?.password) secrets.push(config.connection.password);
+  for (const replica of config.replicas ?? []) secrets.push(...secretsOf(replica));
+  return [...new Set(secrets)];
+}
+
+/** Variables whose value is a secret, or a connection string to look into (`DATABASE_URL`, `POSTGRES_PASSWORD`, `PGPASSWORD`, …). */
+const SECRET_VARIABLE = /PASSWORD|PASSWD|SECRET|TOKEN|(^|_)(URL|URI|DSN)$|CONNECTION_?STRING/i;
+
+/**
+ * The secrets found in the environment: every connection string variable's secrets
+ * (`DATABASE_URL`, `POSTGRES_URI`, `MYSQL_URL`, …) and every password-like variable's value
+ * (`POSTGRES_PASSWORD`, `PGPASSWORD`, …).
+ */
+export function envSecrets(env: NodeJS.ProcessEnv): string[] {
+  const secrets = new Set<string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value === '' || !SECRET_VARIABLE.test(name)) continue;
+    // A flag such as SKIP_PASSWORD_CHECK=true is no secret, and masking every `true` would break --json.
+    if (/PASSWORD|PASSWD|SECRET|TOKEN/i.test(name) && !/(URL|URI|DSN)$/i.test(name)) {
+      if (!/^(true|false|yes|no|on|off|null|undefined|\d{1,6})$/i.test(value.trim())) secrets.add(value);
+    }
+    else for (const secret of secretsOf(value)) secrets.add(secret);
+  }
+  return [...secrets];
+}
+
+/**
+ * A copy of `config` that is safe to print: the URL and replica URLs redacted and the
+ * connection password replaced by `****`.
  */
 export function redactConfig(config: ResolvedConfig): ResolvedConfig {
   return {
     ...config,
     url: config.url === undefined ? undefined : redactUrl(config.url),
+    replicas: config.replicas.map(redactUrl),
     connection:
       config.connection === undefined
         ? undefined

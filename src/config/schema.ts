@@ -89,7 +89,8 @@ export function describeValue(value: unknown, key: string): string {
   if (value === null) return 'null';
   if (/password|secret|token/i.test(key)) return typeof value === 'string' ? `"${REDACTED}"` : article(Array.isArray(value) ? 'array' : typeof value);
   if (typeof value === 'string') {
-    const shown = /url/i.test(key) ? redactUrl(value) : value;
+    // Any string may be a connection string (`replicas[0]`, a mistyped key): mask it as one.
+    const shown = redactUrl(value);
     return JSON.stringify(shown.length > 80 ? `${shown.slice(0, 77)}...` : shown);
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

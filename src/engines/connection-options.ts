@@ -3,7 +3,7 @@
  * options into one `CONFIG_INVALID` error (passwords masked), reading URL pool parameters,
  * and reading numbers and flags from strings.
  */
-import { passwordOf, redactSecrets, redactUrl } from '../config/redact.js';
+import { redactSecrets, redactUrl, secretsOf } from '../config/redact.js';
 import { StrataError } from '../errors.js';
 
 /** One thing wrong with the options. */
@@ -31,7 +31,7 @@ export class OptionIssues {
 
   /** Remember the secrets inside a connection string. */
   secretsOf(connectionString: string | undefined): void {
-    if (connectionString) this.secret(passwordOf(connectionString));
+    if (connectionString) for (const secret of secretsOf(connectionString)) this.secret(secret);
   }
 
   /** Record that `field` is wrong: it should be `expected`; `got` is shown redacted when given. */

@@ -53,6 +53,12 @@ export interface CreateDatabaseOptions<TClient extends DatabaseClient> {
    * process, by the first call that allows it. Default `{ timeoutMs: 5000 }`.
    */
   shutdown?: ShutdownOptions | false;
+  /**
+   * How long a read replica that failed (wrong credentials, no such database, unreachable, TLS)
+   * gets no reads before one read tries it again, in milliseconds; meanwhile its reads run on the
+   * primary. Default `10000`.
+   */
+  replicaRetryMs?: number;
 }
 
 /** A client Strata built plus the adapter it owns: closed together. */
@@ -109,7 +115,7 @@ export async function createDatabase<TClient extends DatabaseClient>(options: Cr
   const opened = Promise.all([open(connection), ...replicaTargets]);
   // The one place `db` is assembled (tenancy is already on each client, see `open`).
   const client = opened.then(([primary, ...others]) =>
-    buildStrataClient({ primary: primary.client, replicas: others.map((o) => o.client), readYourWritesMs: config.readYourWritesMs, replicaUrls: replicas }),
+    buildStrataClient({ primary: primary.client, replicas: others.map((o) => o.client), readYourWritesMs: config.readYourWritesMs, replicaUrls: replicas, replicaRetryMs: options.replicaRetryMs }),
   );
   const entry: Entry = { client, opened };
   registry().set(key, entry);

@@ -6,6 +6,7 @@
  */
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { Engine } from '../engines/capabilities.js';
+import type { ConnectionFault } from './connection-faults.js';
 
 /** Which engine an adapter talks to. Same names as Strata's `engine` config key. */
 export type DatabaseProvider = Engine;
@@ -58,6 +59,12 @@ export interface DatabaseStatus {
   lastConnected: Date | null;
   /** The last connection error, passwords masked; `null` after a success. */
   error: string | null;
+  /**
+   * Why the last failure makes the database unusable (`authentication`, `missing-database`,
+   * `network`, `tls`, …; see `connectionFault`), or `null` after a success or for a failure of
+   * another kind.
+   */
+  fault?: ConnectionFault | null;
 }
 
 /**

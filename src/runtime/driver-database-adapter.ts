@@ -6,6 +6,8 @@
 import type { ArgType, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import { redactSecrets } from '../config/redact.js';
 import { StrataError } from '../errors.js';
+import type { ConnectionFault } from './connection-faults.js';
+import { connectionFault } from './connection-faults.js';
 import type { DatabaseAdapter, DatabaseProvider, DatabaseStatus, RawDatabaseClient } from './database-adapter.js';
 
 /** Where an adapter points, for its status and error messages. */
@@ -47,6 +49,7 @@ export function createDriverDatabaseAdapter<TClient extends RawDatabaseClient = 
   let connected = false;
   let lastConnected: Date | null = null;
   let lastError: string | null = null;
+  let lastFault: ConnectionFault | null = null;
 
   const getDriverAdapter = (): SqlDriverAdapterFactory => (factory ??= spec.createFactory());
   const openDirect = (): Promise<SqlDriverAdapter> => {
@@ -62,10 +65,12 @@ export function createDriverDatabaseAdapter<TClient extends RawDatabaseClient = 
     connected = true;
     lastConnected = new Date();
     lastError = null;
+    lastFault = null;
   };
   const markDown = (error: unknown): string => {
     connected = false;
     lastError = redactSecrets(describeError(error), safeSecrets());
+    lastFault = connectionFault(error) ?? null;
     return lastError;
   };
   const safeSecrets = (): string[] => {
@@ -160,7 +165,7 @@ export function createDriverDatabaseAdapter<TClient extends RawDatabaseClient = 
       probe.catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer to SELECT 1 within ${limit} ms`)), limit);
+        timer = setTimeout(() => reject(Object.assign(new Error(`no answer to SELECT 1 within ${limit} ms`), { code: 'ETIMEDOUT' })), limit);
       });
       try {
         await Promise.race([probe, timeout]);
@@ -181,7 +186,7 @@ export function createDriverDatabaseAdapter<TClient extends RawDatabaseClient = 
       } catch {
         // an environment-driven target that is not set yet: reported as unknown
       }
-      return Promise.resolve({ connected, provider: spec.provider, database, host, lastConnected, error: lastError });
+      return Promise.resolve({ connected, provider: spec.provider, database, host, lastConnected, error: lastError, fault: lastFault });
     },
     executeRaw(sql, params = []) {
       return run(

@@ -8,7 +8,9 @@ export type { StrataClientParts, StrataDatabase, StrataExtras, TransactionClient
 export { runTransaction } from './transaction.js';
 export type { IsolationLevel, TransactionOptions } from './transaction.js';
 export { READ_OPERATIONS, READ_RAW_OPERATIONS, routeReads, trackWrites } from './replicas.js';
-export type { RouteReadsOptions } from './replicas.js';
+export type { ReplicaDownEvent, RouteReadsOptions } from './replicas.js';
+export { connectionFault } from './connection-faults.js';
+export type { ConnectionFault } from './connection-faults.js';
 export { readYourWritesScope } from './read-your-writes.js';
 export { closeWithin, installShutdownHooks, SHUTDOWN_TIMEOUT_MS } from './shutdown.js';
 export type { ShutdownOptions, ShutdownTarget } from './shutdown.js';

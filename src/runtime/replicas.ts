@@ -4,14 +4,14 @@
  * idea as `@prisma/extension-read-replicas`, which Strata does not use because it leaves
  * `$queryRaw` on the primary and has no read-your-writes.
  */
-import { redactSecrets, redactUrl } from '../config/redact.js';
+import { redactSecrets, redactUrl, secretsOf } from '../config/redact.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import type { Engine } from '../engines/capabilities.js';
 import type { EngineConnection } from '../engines/engine-adapter.js';
 import { isStrataError, StrataError } from '../errors.js';
 import { recordWrite, wroteRecently } from './read-your-writes.js';
-import type { TransientReason } from './transient-errors.js';
-import { classifyError } from './transient-errors.js';
+import type { ConnectionFault } from './connection-faults.js';
+import { connectionFault } from './connection-faults.js';
 
 /** Model operations that only read, sent to a replica outside transactions. */
 export const READ_OPERATIONS: ReadonlySet<string> = new Set([
@@ -69,23 +69,34 @@ export interface RouteReadsOptions {
    * hot-standby recovery conflict), instead of failing it. Default `true`.
    */
   fallbackToPrimary?: boolean;
-  /** Told once each time a replica starts failing (again after it answered). Default: a `console.warn` line, password masked. */
-  onReplicaDown?: (event: { index: number; url: string | undefined; error: unknown }) => void;
+  /**
+   * Told once each time a replica goes down (again only after it answered in between), not once
+   * per query. Default: one `console.warn` line, passwords masked.
+   */
+  onReplicaDown?: (event: ReplicaDownEvent) => void;
   /** The replica URLs, in the order of `replicas`, only to name them in the warning. Default none. */
   urls?: readonly string[];
+  /**
+   * How long a down replica gets no reads before one read tries it again (ms); until then reads
+   * go to the other replicas, or to the primary when all are down. `0` tries it on every read.
+   * Default `10000`.
+   */
+  retryMs?: number;
+  /** The clock, in ms (tests). Default `Date.now`. */
+  now?: () => number;
 }
 
-/** Why a replica read falls back to the primary: the replica, not the query, is the problem. */
-const REPLICA_DOWN: ReadonlySet<TransientReason> = new Set([
-  'database-unreachable',
-  'connection-closed',
-  'connection-exception',
-  'server-shutdown',
-  'server-unavailable',
-  'timeout',
-  // On a hot standby, 40001 is "canceling statement due to conflict with recovery".
-  'serialization-failure',
-]);
+/** What {@link RouteReadsOptions.onReplicaDown} is told. */
+export interface ReplicaDownEvent {
+  /** The replica's position in `replicas` (0-based). */
+  index: number;
+  /** Its URL, unmasked: mask it before printing (`redactUrl`). */
+  url: string | undefined;
+  /** Why it is unusable (wrong credentials, no such database, unreachable, TLS, unavailable). */
+  fault: ConnectionFault;
+  /** The error its read failed with. */
+  error: unknown;
+}
 
 /** What Prisma passes to a `$allOperations` query extension. */
 interface OperationCall {
@@ -117,8 +128,25 @@ export function routeReads<TClient>(primary: TClient, replicas: readonly unknown
   const windowMs = options.readYourWritesMs ?? 2000;
   const fallback = options.fallbackToPrimary ?? true;
   const onDown = options.onReplicaDown ?? warnReplicaDown;
-  const down = new Set<number>();
+  const retryMs = options.retryMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  /** Down replicas → when the next read may try them again. */
+  const down = new Map<number, number>();
   let next = 0;
+  /** The next replica in turn that is up or due for a retry; `undefined` when all are down. */
+  const pick = (): number | undefined => {
+    for (let tries = 0; tries < replicas.length; tries++) {
+      const index = next++ % replicas.length;
+      const retryAt = down.get(index);
+      if (retryAt === undefined) return index;
+      if (now() >= retryAt) {
+        // One read probes it; the others keep avoiding it until that read answers.
+        down.set(index, now() + retryMs);
+        return index;
+      }
+    }
+    return undefined;
+  };
   const onReplica = (index: number, call: OperationCall): Promise<unknown> => {
     const replica = replicas[index] as Record<string, unknown>;
     if (call.model === undefined) {
@@ -136,19 +164,18 @@ export function routeReads<TClient>(primary: TClient, replicas: readonly unknown
         const reads = raw ? READ_RAW_OPERATIONS.has(call.operation) : READ_OPERATIONS.has(call.operation);
         if (!reads) return call.query(call.args).then(wrote);
         if (call.__internalParams?.transaction !== undefined || wroteRecently(windowMs)) return call.query(call.args);
-        const index = next++ % replicas.length;
+        const index = pick();
+        if (index === undefined) return call.query(call.args);
         return onReplica(index, call).then(
           (result) => {
             down.delete(index);
             return result;
           },
           (error: unknown) => {
-            const reason = classifyError(error);
-            if (!fallback || reason === undefined || !REPLICA_DOWN.has(reason)) throw error;
-            if (!down.has(index)) {
-              down.add(index);
-              onDown({ index, url: options.urls?.[index], error });
-            }
+            const fault = connectionFault(error);
+            if (!fallback || fault === undefined) throw error;
+            if (!down.has(index)) onDown({ index, url: options.urls?.[index], fault, error });
+            down.set(index, now() + retryMs);
             return call.query(call.args);
           },
         );
@@ -172,11 +199,28 @@ export function trackWrites<TClient>(primary: TClient): TClient {
   return (primary as unknown as ExtendableClient).$extends(extension) as TClient;
 }
 
-function warnReplicaDown(event: { index: number; url: string | undefined; error: unknown }): void {
+/** The default {@link RouteReadsOptions.onReplicaDown}: one warning line, passwords masked. */
+export function warnReplicaDown(event: ReplicaDownEvent): void {
+  console.warn(replicaDownMessage(event));
+}
+
+/** The masked one-line warning for `event`. */
+export function replicaDownMessage(event: ReplicaDownEvent): string {
   const message = event.error instanceof Error ? event.error.message.trim().split('\n').at(-1) : String(event.error);
   const where = event.url === undefined ? '' : ` (${redactUrl(event.url)})`;
-  console.warn(redactSecrets(`strata: read replica ${event.index + 1}${where} failed, reading from the primary until it answers again: ${message}`));
+  const line = `strata: read replica ${event.index + 1}${where} is down (${FAULT_TEXT[event.fault]}), reading from the primary until it answers again: ${message}`;
+  return redactSecrets(line, event.url === undefined ? [] : secretsOf(event.url));
 }
+
+/** How each {@link ConnectionFault} reads in a message. */
+export const FAULT_TEXT: Readonly<Record<ConnectionFault, string>> = {
+  authentication: 'authentication failed',
+  authorization: 'access denied',
+  'missing-database': 'database does not exist',
+  network: 'unreachable',
+  tls: 'TLS failed',
+  unavailable: 'unavailable',
+};
 
 function wrote<T>(result: T): T {
   recordWrite();

@@ -44,6 +44,8 @@ export interface StrataClientParts<TClient> {
   readYourWritesMs?: number;
   /** The replicas' URLs, in the order of `replicas`, to name a failing one (password masked). Default none. */
   replicaUrls?: readonly string[];
+  /** See `RouteReadsOptions.retryMs`: how long a down replica gets no reads. Default `10000`. */
+  replicaRetryMs?: number;
 }
 
 /** Client methods that write (or may), for read-your-writes. */
@@ -56,7 +58,7 @@ const WRITE_METHODS: ReadonlySet<PropertyKey> = new Set(['$executeRaw', '$execut
 export function buildStrataClient<TClient extends object>(parts: StrataClientParts<TClient>): StrataDatabase<TClient> {
   const replicas = parts.replicas ?? [];
   const routing = replicas.length > 0;
-  const routed = routing ? routeReads(parts.primary, replicas, { readYourWritesMs: parts.readYourWritesMs, urls: parts.replicaUrls }) : parts.primary;
+  const routed = routing ? routeReads(parts.primary, replicas, { readYourWritesMs: parts.readYourWritesMs, urls: parts.replicaUrls, retryMs: parts.replicaRetryMs }) : parts.primary;
   // Writes through db.primary() count for read-your-writes too.
   const onPrimary = routing ? trackWrites(parts.primary) : parts.primary;
   const primaryDb: StrataDatabase<TClient> = withExtras(onPrimary, () => primaryDb, routing);

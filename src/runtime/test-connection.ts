@@ -8,6 +8,8 @@ import type { Engine } from '../engines/capabilities.js';
 import type { EngineConnection } from '../engines/engine-adapter.js';
 import type { DatabaseAdapter, RawDatabaseClient } from './database-adapter.js';
 import { isDatabaseAdapter } from './database-adapter.js';
+import type { ConnectionFault } from './connection-faults.js';
+import { connectionFault } from './connection-faults.js';
 import { DEFAULT_HEALTH_TIMEOUT_MS, describeError } from './driver-database-adapter.js';
 
 /** What {@link testConnection} reports. */
@@ -18,6 +20,8 @@ export interface TestConnectionResult {
   latencyMs: number;
   /** Why not, passwords masked; absent when `ok`. */
   error?: string;
+  /** What kind of failure made it unusable (see `connectionFault`), when known; absent when `ok`. */
+  fault?: ConnectionFault;
 }
 
 /** Options of {@link testConnection}. */
@@ -82,7 +86,8 @@ export async function testConnection(target?: TestConnectionTarget, options: Tes
       await adapter.disconnect().catch(() => undefined);
     }
   } catch (error) {
-    return { ok: false, latencyMs: elapsed(), error: redactSecrets(describeError(error), secrets) };
+    const fault = connectionFault(error);
+    return { ok: false, latencyMs: elapsed(), error: redactSecrets(describeError(error), secrets), ...(fault === undefined ? {} : { fault }) };
   }
 }
 
@@ -90,8 +95,8 @@ async function probeAdapter(adapter: DatabaseAdapter, timeoutMs: number, elapsed
   const ok = await adapter.healthCheck(timeoutMs);
   const latencyMs = elapsed();
   if (ok) return { ok, latencyMs };
-  const { error } = await adapter.getStatus();
-  return { ok, latencyMs, error: error ?? 'the database did not answer' };
+  const { error, fault } = await adapter.getStatus();
+  return { ok, latencyMs, error: error ?? 'the database did not answer', ...(fault ? { fault } : {}) };
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {

@@ -132,7 +132,7 @@ describe('strata doctor (built CLI)', () => {
         assert.equal(code, 1, stdout + stderr);
         assert.doesNotMatch(stdout + stderr, new RegExp(PASSWORD));
         assert.match(stdout, new RegExp(`\\[ok {2}\\] Replica postgresql://postgres:\\*{4}@127\\.0\\.0\\.1:5432/${name} reachable`));
-        assert.match(stdout, new RegExp(`\\[FAIL\\] Replica postgresql://postgres:\\*{4}@127\\.0\\.0\\.1:1/${name} unreachable: `));
+        assert.match(stdout, new RegExp(`\\[FAIL\\] Replica postgresql://postgres:\\*{4}@127\\.0\\.0\\.1:1/${name} down \\(unreachable\\), reads fall back to the primary: `));
         const json = strata(['doctor', '--json'], dir, { DATABASE_URL: url });
         assert.doesNotMatch(json.stdout + json.stderr, new RegExp(PASSWORD));
         const report = JSON.parse(json.stdout) as Report & { replicas: Array<{ reachable: boolean }> };

@@ -6,7 +6,7 @@
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ export type StopMode =
 export interface Cluster {
   /** The TCP port it listens on, on 127.0.0.1 only. */
   readonly port: number;
-  /** `postgresql://postgres@127.0.0.1:<port>/postgres` (trust auth, no password). */
+  /** `postgresql://postgres@127.0.0.1:<port>/postgres` (trust auth), with the password when the cluster has one. */
   readonly url: string;
   /** Its data directory (owned by the `postgres` OS user when run as root). */
   readonly dataDir: string;
@@ -49,6 +49,11 @@ export interface StartClusterOptions {
   port?: number;
   /** Extra `postgresql.conf` lines. Default none. */
   settings?: Record<string, string | number>;
+  /**
+   * Give the `postgres` role this password and check it on every TCP connection
+   * (`scram-sha-256` in pg_hba.conf), so a wrong password is really refused. Default: trust, no password.
+   */
+  password?: string;
 }
 
 const STEP_TIMEOUT_MS = 60_000;
@@ -86,10 +91,19 @@ export function canRunClusters(): boolean {
  * t.after(() => cluster.destroy());
  */
 export async function startCluster(options: StartClusterOptions = {}): Promise<Cluster> {
-  const cluster = new ClusterImpl(makeBaseDir('strata-pg-'), options.port ?? (await freePort()));
+  const cluster = new ClusterImpl(makeBaseDir('strata-pg-'), options.port ?? (await freePort()), options.password);
   try {
-    await run('initdb', ['-D', cluster.dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'], cluster.base);
-    appendFileSync(join(cluster.dataDir, 'pg_hba.conf'), '\nhost replication all 127.0.0.1/32 trust\n');
+    const auth = ['-A', 'trust'];
+    if (options.password !== undefined) {
+      const pwfile = join(cluster.base, 'pwfile');
+      writeFileSync(pwfile, `${options.password}\n`);
+      const ids = postgresIds();
+      if (ids) chownSync(pwfile, ids.uid, ids.gid);
+      auth.splice(0, 2, '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`);
+    }
+    await run('initdb', ['-D', cluster.dataDir, ...auth, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'], cluster.base);
+    rmSync(join(cluster.base, 'pwfile'), { force: true });
+    if (options.password === undefined) appendFileSync(join(cluster.dataDir, 'pg_hba.conf'), '\nhost replication all 127.0.0.1/32 trust\n');
     cluster.configure({
       wal_level: 'replica',
       max_wal_senders: 5,
@@ -161,10 +175,11 @@ class ClusterImpl implements Cluster {
   constructor(
     readonly base: string,
     readonly port: number,
+    password?: string,
   ) {
     this.dataDir = join(base, 'data');
     this.logFile = join(base, 'postgres.log');
-    this.url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+    this.url = `postgresql://postgres${password === undefined ? '' : `:${encodeURIComponent(password)}`}@127.0.0.1:${port}/postgres`;
     live.add(this);
     hookExit();
   }
@@ -271,7 +286,8 @@ function run(binary: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that was free a moment ago (picked by the OS, then released): nobody listens on it. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

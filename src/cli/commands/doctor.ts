@@ -12,7 +12,9 @@ import type { EngineConnection } from '../../engines/engine-adapter.js';
 import { ExitCode, isStrataError } from '../../errors.js';
 import type { ExitCodeValue } from '../../errors.js';
 import { status } from '../../migrate/status.js';
+import type { ConnectionFault } from '../../runtime/connection-faults.js';
 import type { DatabaseAdapter } from '../../runtime/database-adapter.js';
+import { FAULT_TEXT } from '../../runtime/replicas.js';
 import { describeError } from '../../runtime/driver-database-adapter.js';
 import { databaseAdapterFor, testConnection } from '../../runtime/test-connection.js';
 import { registryTable } from '../../tenancy/registry.js';
@@ -69,7 +71,8 @@ export interface DoctorReport {
   dataPath: string | null;
   database: DoctorProbe & { version: string | null };
   migrations: DoctorMigrations;
-  replicas: Array<DoctorProbe & { url: string }>;
+  /** Each replica: its URL (passwords masked) and, when it is down, why (`fault`, e.g. `authentication`). */
+  replicas: Array<DoctorProbe & { url: string; fault?: ConnectionFault }>;
   tenancy: DoctorTenancy | null;
   /** 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable, a tenant failed), 3 the database is unreachable. */
   exitCode: ExitCodeValue;
@@ -125,14 +128,14 @@ async function probeDatabase(config: ResolvedConfig, connection: EngineConnectio
   }
 }
 
-async function probeReplica(engine: Engine, url: string): Promise<DoctorProbe & { url: string }> {
-  const secrets = configSecrets({ url, connection: undefined });
+async function probeReplica(engine: Engine, url: string, secrets: string[]): Promise<DoctorReport['replicas'][number]> {
   const probe = await testConnection({ engine, url, connection: undefined, dataPath: undefined }, { timeoutMs: DOCTOR_TIMEOUT_MS });
   return {
     url: redactUrl(url),
     reachable: probe.ok,
     latencyMs: probe.latencyMs,
     ...(probe.error === undefined ? {} : { error: redactSecrets(probe.error, secrets) }),
+    ...(probe.fault === undefined ? {} : { fault: probe.fault }),
   };
 }
 
@@ -188,13 +191,13 @@ async function migrationState(config: ResolvedConfig, reachable: boolean, secret
  * if (report.exitCode !== 0) console.error(report.database.error);
  */
 export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
-  const secrets = [...configSecrets(config), ...config.replicas.flatMap((url) => configSecrets({ url, connection: undefined }))];
+  const secrets = configSecrets(config);
   const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath };
   const { database, tenants } = await probeDatabase(config, connection, secrets);
   // Sequential on purpose: an embedded engine (PGlite) allows one open instance per data directory.
   const migrations = await migrationState(config, database.reachable, secrets);
   const tenancy: DoctorTenancy | null = config.tenancy === undefined ? null : { ...config.tenancy, ...tenants };
-  const replicas = await Promise.all(config.replicas.map((url) => probeReplica(config.engine, url)));
+  const replicas = await Promise.all(config.replicas.map((url) => probeReplica(config.engine, url, secrets)));
   const exitCode: ExitCodeValue = !database.reachable
     ? ExitCode.Unreachable
     : (migrations.checked && !migrations.inSync) || replicas.some((r) => !r.reachable) || (tenancy?.tenants?.failed ?? 0) > 0
@@ -245,7 +248,8 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
     lines.push(`[${ok(m.inSync)}] Migrations: ${counts}${m.inSync ? '' : ' — run `strata status` for details'}`);
   }
   for (const r of report.replicas) {
-    lines.push(r.reachable ? `[${ok(true)}] Replica ${r.url} reachable (${r.latencyMs} ms)` : `[${ok(false)}] Replica ${r.url} unreachable: ${r.error ?? 'no answer'}`);
+    const why = r.fault === undefined ? 'unreachable' : `down (${FAULT_TEXT[r.fault]})`;
+    lines.push(r.reachable ? `[${ok(true)}] Replica ${r.url} reachable (${r.latencyMs} ms)` : `[${ok(false)}] Replica ${r.url} ${why}, reads fall back to the primary: ${r.error ?? 'no answer'}`);
   }
   if (report.tenancy !== null) {
     const t = report.tenancy;

@@ -14,7 +14,7 @@ import { StrataError } from '../../errors.js';
 import type { EngineLock } from '../../migrate/lock.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { poolConfig } from './postgres-adapter.js';
-import { redactSecrets } from '../../config/redact.js';
+import { configSecrets, redactSecrets } from '../../config/redact.js';
 
 /**
  * The advisory lock key: the first 8 bytes of SHA-256(`strata:migrate`) as a signed 64-bit
@@ -46,7 +46,7 @@ export function openLock(connection: EngineConnection): EngineLock {
       try {
         await c.connect();
       } catch (error) {
-        const reason = error instanceof Error && error.message ? `: ${redactSecrets(error.message, config.password === undefined ? [] : [String(config.password)])}` : '';
+        const reason = error instanceof Error && error.message ? `: ${redactSecrets(error.message, configSecrets(connection))}` : '';
         throw new StrataError('DATABASE_UNREACHABLE', `The migration lock could not connect to PostgreSQL at ${where}${reason}.`, {
           hint: 'Check that the server runs and DATABASE_URL is right (`strata doctor`), then retry.',
           cause: error,

