@@ -155,12 +155,13 @@ export function isInitialisedDataDir(dataDir: string): boolean {
  * that is not initialised yet, and every in-memory database, starts from the template instead of
  * running initdb.
  *
+ * @param templateFile default {@link pgliteTemplateFile}.
  * @example
  * const scratch = await openPgliteFromTemplate(undefined, { startParams: smallStartParams() });
  */
-export async function openPgliteFromTemplate(dataDir: string | undefined, options: PGliteOptions = {}): Promise<PGlite> {
+export async function openPgliteFromTemplate(dataDir: string | undefined, options: PGliteOptions = {}, templateFile?: string): Promise<PGlite> {
   const memory = dataDir === undefined || dataDir.startsWith('memory://');
   if (!memory && isInitialisedDataDir(dataDir)) return PGlite.create(dataDir, options);
-  const loadDataDir = await pgliteTemplate();
+  const loadDataDir = await pgliteTemplate(templateFile);
   return memory && dataDir === undefined ? PGlite.create({ ...options, loadDataDir }) : PGlite.create(dataDir, { ...options, loadDataDir });
 }
