@@ -4,7 +4,6 @@
  * `output.ts` alone decides how it is printed.
  */
 import type { LoadConfigOptions } from '../config/load-config.js';
-import { loadConfig } from '../config/load-config.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { ExitCodeValue } from '../errors.js';
 
@@ -70,19 +69,47 @@ export interface CommandDefinition {
   run(args: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult>;
 }
 
+/**
+ * A command known by name and summary only; its module (and everything that module imports) is
+ * loaded by `load()` when the command runs or its own help is asked for, so `strata --help` and
+ * one command never load the others.
+ */
+export interface LazyCommand {
+  name: string;
+  /** How `strata --help` lists it: the name, `[options]` when it has any, then its arguments. */
+  term: string;
+  /** One line for `strata --help`. */
+  summary: string;
+  /** Imports the command's module and returns its definition. */
+  load(): Promise<CommandDefinition>;
+}
+
+/** A command that runs: loaded already, or {@link LazyCommand}. */
+export type CommandSpec = CommandDefinition | LazyCommand;
+
 /** A command with subcommands (`strata plugin add`). */
 export interface CommandGroup {
   name: string;
   summary: string;
-  commands: CommandDefinition[];
+  commands: CommandSpec[];
 }
 
 /** A registry entry. */
-export type CommandEntry = CommandDefinition | CommandGroup;
+export type CommandEntry = CommandSpec | CommandGroup;
 
 /** Whether `entry` is a {@link CommandGroup}. */
 export function isCommandGroup(entry: CommandEntry): entry is CommandGroup {
   return 'commands' in entry;
+}
+
+/** Whether `spec` is a {@link LazyCommand} (not loaded yet). */
+export function isLazyCommand(spec: CommandSpec): spec is LazyCommand {
+  return 'load' in spec && !('run' in spec);
+}
+
+/** The definition of `spec`, loading its module if needed. */
+export async function loadCommand(spec: CommandSpec): Promise<CommandDefinition> {
+  return isLazyCommand(spec) ? spec.load() : spec;
 }
 
 /** A {@link CommandContext} with defaults, for the CLI and for tests. */
@@ -97,6 +124,7 @@ export function createContext(options: Partial<Omit<CommandContext, 'loadConfig'
     verbose: options.verbose ?? false,
     json: options.json ?? false,
     env,
-    loadConfig: () => (loaded ??= loadConfig(loadOptions)),
+    // Imported on first use: config loading (jiti, .env) is not needed by `--help` or `init`.
+    loadConfig: () => (loaded ??= import('../config/load-config.js').then((m) => m.loadConfig(loadOptions))),
   };
 }

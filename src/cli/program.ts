@@ -4,12 +4,12 @@
  */
 import { resolve } from 'node:path';
 import type { Command as CommanderCommand } from 'commander';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import pc from 'picocolors';
 import { configSecrets } from '../config/redact.js';
 import { ExitCode, StrataError } from '../errors.js';
-import type { CommandDefinition, CommandEntry } from './command.js';
-import { createContext, isCommandGroup } from './command.js';
+import type { CommandDefinition, CommandEntry, CommandSpec } from './command.js';
+import { createContext, isCommandGroup, isLazyCommand, loadCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliOutput } from './output.js';
 import { printError, printResult, secretsFromEnv } from './output.js';
@@ -120,14 +120,24 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     });
   };
 
+  // Only the command that runs is loaded; the others are listed by name and summary.
+  const terms = new Map<CommanderCommand, string>();
+  const term = (cmd: CommanderCommand): string => terms.get(cmd) ?? new Help().subcommandTerm(cmd);
+  const [first, second] = commandWords(argv);
+  const addSpec = async (parent: CommanderCommand, spec: CommandSpec, fullName: string, runs: boolean): Promise<void> => {
+    if (runs || !isLazyCommand(spec)) return addCommand(parent, await loadCommand(spec), fullName);
+    terms.set(parent.command(spec.name).summary(spec.summary), spec.term);
+  };
   for (const entry of options.commands ?? COMMANDS) {
     if (isCommandGroup(entry)) {
       const group = configure(program.command(entry.name).summary(entry.summary).description(entry.summary), `strata ${entry.name}`).helpCommand(false);
-      for (const def of entry.commands) addCommand(group, def, `strata ${entry.name} ${def.name}`);
+      group.configureHelp({ subcommandTerm: term });
+      for (const spec of entry.commands) await addSpec(group, spec, `strata ${entry.name} ${spec.name}`, first === entry.name && second === spec.name);
     } else {
-      addCommand(program, entry, `strata ${entry.name}`);
+      await addSpec(program, entry, `strata ${entry.name}`, first === entry.name);
     }
   }
+  program.configureHelp({ subcommandTerm: term });
 
   if (argv.length === 0) {
     program.outputHelp();
@@ -158,6 +168,21 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   } finally {
     if (onCrash) process.off('uncaughtException', onCrash);
   }
+}
+
+/**
+ * The first two words of `argv` that are not options (`['tenant', 'create']`): the command that
+ * runs. The values of the global `--cwd` and `--config` are skipped.
+ */
+function commandWords(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') break;
+    if (arg === '--cwd' || arg === '--config') i++;
+    else if (!arg.startsWith('-')) words.push(arg);
+  }
+  return words;
 }
 
 /** Carries an error that escaped every promise chain. */

@@ -5,7 +5,6 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { compose } from '../compose/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import type { MigrateAdapter } from '../engines/engine-adapter.js';
@@ -55,6 +54,8 @@ export async function withEngine<T>(adapter: MigrateAdapter, schemaFiles: readon
  * paths relative to the composed folder.
  */
 export async function composedSchemaFiles(config: ResolvedConfig): Promise<SchemaFile[]> {
+  // Imported here: commands that only read the database (status, deploy) never load compose.
+  const { compose } = await import('../compose/index.js');
   const result = await compose(config);
   return Promise.all(
     result.files.map(async (file): Promise<SchemaFile> => [relative(result.dir, file).split(sep).join('/'), await readFile(file, 'utf8')]),

@@ -1,20 +1,33 @@
 /**
  * PGlite (embedded PostgreSQL compiled to Wasm) through `pglite-prisma-adapter`. The data
- * directory is created if missing and opened on Prisma's first query, not on import: the
- * first open of a new directory runs initdb (~5 s).
+ * directory is created if missing and opened on Prisma's first query, not on import: a new
+ * directory starts from the cached initialised template (`pglite-template.ts`), not initdb.
  */
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { StrataError } from '../../errors.js';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import { openPgliteFromTemplate } from './pglite-template.js';
 
 /** A PGlite factory that opens its database on first use, plus the handle to close it. */
 export interface PgliteAdapter extends EngineAdapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
   /** The PGlite instance, opened (and its directory created) on first call. */
   open(): Promise<PGlite>;
+}
+
+/** Options of {@link createAdapter}. */
+export interface PgliteAdapterOptions {
+  /**
+   * Close the PGlite instance when a driver adapter it handed out is disposed (Prisma's
+   * `$disconnect()`), so a script ends when its work is done. Default `true`; the migrate
+   * adapter passes `false` and closes once at the end of the command.
+   */
+  closeOnDispose?: boolean;
+  /** PGlite options (e.g. `startParams`). Default none. */
+  pglite?: PGliteOptions;
 }
 
 /**
@@ -25,7 +38,7 @@ export interface PgliteAdapter extends EngineAdapter {
  * @example
  * const { factory, close } = createAdapter({ engine: 'pglite', dataPath: '/app/.data/pglite' });
  */
-export function createAdapter(connection: EngineConnection): PgliteAdapter {
+export function createAdapter(connection: EngineConnection, options: PgliteAdapterOptions = {}): PgliteAdapter {
   const dataPath = connection.dataPath;
   if (dataPath === undefined || dataPath === '') {
     throw new StrataError('CONFIG_INVALID', 'Engine "pglite" needs a data directory and none is set.', {
@@ -37,7 +50,7 @@ export function createAdapter(connection: EngineConnection): PgliteAdapter {
   const open = (): Promise<PGlite> => {
     const ready = dataPath.startsWith('memory://') ? Promise.resolve(undefined) : mkdir(dataPath, { recursive: true });
     opening ??= ready
-      .then(() => PGlite.create(dataPath))
+      .then(() => openPgliteFromTemplate(dataPath, options.pglite))
       .catch((error: unknown) => {
         opening = undefined;
         throw new StrataError('DATABASE_UNREACHABLE', `PGlite could not open its data directory ${dataPath}.`, {
@@ -64,6 +77,7 @@ export function createAdapter(connection: EngineConnection): PgliteAdapter {
     // The next query opens it again.
     connect: async (): Promise<SqlDriverAdapter> => {
       const driver = await (await adapter()).connect();
+      if (options.closeOnDispose === false) return driver;
       const dispose = driver.dispose.bind(driver);
       driver.dispose = async () => {
         await dispose();

@@ -3,14 +3,17 @@
  * fix of `src/migrate/NOTES.md` ("Adapter fixes" 4): `executeScript` awaits `exec()` (the
  * published adapter does not, so a failing migration would be recorded as applied and its error
  * would escape as an unhandled rejection). The shadow database is a fresh in-memory PGlite per
- * replay, closed when the engine disposes it.
+ * replay, loaded from the initialised template (no initdb), closed when the engine disposes it.
+ * The project's data directory is opened once per command (the engine's connections share it)
+ * and closed by `close()`.
  */
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
+import { openPgliteFromTemplate, smallStartParams } from './pglite-template.js';
 
 type WithOnError = SqlDriverAdapter & { onError(error: unknown): never };
 
@@ -21,16 +24,16 @@ const execWith = (open: () => Promise<PGlite>) => async (adapter: SqlDriverAdapt
 
 /**
  * The migrate adapter for the data directory `connection.dataPath`. The directory is opened on
- * first use (a new one runs initdb, ~5 s); `close()` closes it.
+ * first use (a new one starts from the template); `close()` closes it.
  *
  * @example
  * const adapter = createMigrateAdapterFactory({ engine: 'pglite', dataPath: '/app/.data/pglite' });
  */
 export function createMigrateAdapterFactory(connection: EngineConnection): MigrateAdapter {
-  const inner = createAdapter(connection);
+  const inner = createAdapter(connection, { closeOnDispose: false, pglite: { startParams: smallStartParams() } });
   const shadow = {
     async connect(): Promise<SqlDriverAdapter> {
-      const db = await PGlite.create();
+      const db = await openPgliteFromTemplate(undefined, { startParams: smallStartParams() });
       const adapter = await withAdapterOverrides(new PrismaPGlite(db), { executeScript: execWith(() => Promise.resolve(db)) }).connect();
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
