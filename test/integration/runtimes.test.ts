@@ -1,12 +1,14 @@
 // Smoke test on Deno and on Bun, binaries from the pinned npm packages: the BUILT CLI, run by
 // that runtime, scaffolds (`init --runtime`), generates, migrates, seeds (the seed runs on the
 // same runtime) and provisions a tenant on PGlite; then an app makes typed queries across plugins
-// and in the tenant. Deno runs everything with no --sloppy-imports and no import map but the
-// deno.json init writes; `deno check` type-checks the app against the generated client.
+// and in the tenant; then the same project runs on a throwaway PostgreSQL database. Deno runs
+// everything with no --sloppy-imports and no import map but the deno.json init writes;
+// `deno check` type-checks the app against the generated client.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createPgDatabase } from './migrate-adapters.js';
 import type { Run, SmokeRuntime } from './runtimes-helpers.js';
 import { appSource, BILLING, findRuntime, installDependencies, INVOKE, NOTES, packStrata, REPO, run, seedSource, workspace } from './runtimes-helpers.js';
 
@@ -78,6 +80,10 @@ for (const runtime of ['deno', 'bun'] as const satisfies readonly SmokeRuntime[]
       assert.match(seeded.stdout, new RegExp(`Seeded \\(app\\): database/seed\\.ts in \\d+ ms\\n {2}seed ran on ${runtime}\\n`));
       const status = ok(await exec([...invoke.cli, 'status']), 'status');
       assert.match(status.stdout, /In sync/);
+      const lint = ok(await exec([...invoke.cli, 'lint']), 'lint');
+      assert.match(lint.stdout, /billing → example: Invoice\.task → ExampleTask/);
+      assert.match(ok(await exec([...invoke.cli, 'deploy']), 'deploy').stdout, /No pending migrations \(1 applied\)/);
+      assert.match(ok(await exec([...invoke.cli, 'doctor']), 'doctor').stdout, /All checks passed/);
     });
 
     test('tenant create and list', async () => {
@@ -88,6 +94,7 @@ for (const runtime of ['deno', 'bun'] as const satisfies readonly SmokeRuntime[]
         tenants.map((t) => [t.id, t.status]),
         [['acme', 'active']],
       );
+      ok(await exec([...invoke.cli, 'tenant', 'migrate', '--all']), 'tenant migrate --all');
     });
 
     test(`the app runs on ${runtime} with no flags: typed queries across plugins and in a tenant`, async () => {
@@ -99,6 +106,20 @@ for (const runtime of ['deno', 'bun'] as const satisfies readonly SmokeRuntime[]
         invoices: [{ amount: 42, task: 'Ship the runtimes' }],
         notes: ['hello from acme'],
       });
+    });
+
+    test(`the same project on PostgreSQL (STRATA_ENGINE, DATABASE_URL): deploy, tenant, seed and the app on ${runtime}`, async () => {
+      const database = await createPgDatabase(`rt_${runtime}`);
+      try {
+        const env = { STRATA_ENGINE: 'postgres', DATABASE_URL: database.url };
+        assert.match(ok(await exec([...invoke.cli, 'deploy'], env), 'deploy').stdout, /Applied \d+_init/);
+        ok(await exec([...invoke.cli, 'tenant', 'create', 'acme'], env), 'tenant create');
+        assert.match(ok(await exec([...invoke.task, 'seed'], env), 'seed').stdout, new RegExp(`seed ran on ${runtime}`));
+        const ran = ok(await exec([...invoke.file, 'app.ts'], env), 'app.ts');
+        assert.deepEqual(JSON.parse(ran.stdout.trim().split('\n').at(-1)!), { host: runtime, invoices: [{ amount: 42, task: 'Ship the runtimes' }], notes: ['hello from acme'] });
+      } finally {
+        await database.drop();
+      }
     });
   });
 }
