@@ -6,7 +6,9 @@
 /**
  * The values of `runtime`: exactly the ones Prisma 7's `prisma-client` generator accepts
  * (`supportedPublicRuntimes` in `@prisma/client-generator-ts`). `bun` generates the Node
- * client; `cloudflare` is `workerd`, `edge-light` is `vercel-edge`.
+ * client; `cloudflare` is `workerd`, `edge-light` is `vercel-edge`. The edge ones are accepted,
+ * but `strata generate` stops on them with `GENERATE_FAILED`: their client embeds a Wasm file
+ * that only Prisma's CLI bundles.
  */
 export const RUNTIMES = ['nodejs', 'deno', 'bun', 'workerd', 'cloudflare', 'vercel-edge', 'edge-light'] as const;
 

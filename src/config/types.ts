@@ -75,8 +75,8 @@ export interface StrataConfig {
   /**
    * The JavaScript runtime the generated client and `db` module target, passed to Prisma's
    * `prisma-client` generator: `nodejs`, `deno` (relative imports end in `.ts`, so Deno needs
-   * no `--sloppy-imports`), `bun`, `workerd`/`cloudflare`, `vercel-edge`/`edge-light`.
-   * Default `'nodejs'`.
+   * no `--sloppy-imports`), `bun`; also `workerd`/`cloudflare`, `vercel-edge`/`edge-light`, which
+   * `strata generate` refuses with a clear error (see `RUNTIMES`). Default `'nodejs'`.
    */
   runtime?: Runtime;
 }

@@ -12,6 +12,7 @@ import type { GeneratorConfig, GeneratorOptions } from '@prisma/generator-helper
 import type * as ClientGenerator from '@prisma/client-generator-ts';
 import type { Runtime } from '../config/runtimes.js';
 import { DEFAULT_RUNTIME, importExtensionFor } from '../config/runtimes.js';
+import { StrataError } from '../errors.js';
 import type { AnalyzedSchema } from './composed-schema.js';
 
 /** The generator's provider name in a schema. */
@@ -78,8 +79,24 @@ export async function generatePrismaClient(schema: AnalyzedSchema, base: Generat
   const options = generatorOptions(schema, generator, outputDir, []);
   // The ESM build of the generator's dependencies has extensionless imports Node refuses; the CJS build loads.
   const { PrismaClientTsGenerator } = require('@prisma/client-generator-ts') as typeof ClientGenerator;
-  await new PrismaClientTsGenerator().generate(options);
+  try {
+    await new PrismaClientTsGenerator().generate(options);
+  } catch (error) {
+    throw edgeRuntimeError(error, runtime) ?? error;
+  }
   return options.generator;
+}
+
+/**
+ * The edge runtimes' client embeds Prisma's query compiler Wasm, which the generator reads from
+ * Prisma's CLI bundle (`prisma/build`), not from its own package: in-process it is not found.
+ */
+function edgeRuntimeError(error: unknown, runtime: Runtime): StrataError | undefined {
+  if (!(error instanceof Error) || !/Could not find query_compiler_\w+\.\w+\.wasm/.test(error.message)) return undefined;
+  return new StrataError('GENERATE_FAILED', `Generating the Prisma client for runtime "${runtime}" needs Prisma's query compiler Wasm, which only Prisma's CLI bundles (${error.message}).`, {
+    hint: 'Set runtime to nodejs, deno or bun: `strata generate` cannot build the edge client in-process.',
+    cause: error,
+  });
 }
 
 /** The engines' commit hash, from the schema Wasm's version (`7.10.0-4.<hash>`); Prisma 7 ignores it. */

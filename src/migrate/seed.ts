@@ -69,7 +69,9 @@ export async function seed(config: ResolvedConfig, options: SeedOptions = {}): P
     if (code !== 0) {
       const tail = output.trim().split('\n').slice(-8).join('\n');
       throw new StrataError('SEED_FAILED', `The seed ${shown} (${owner}) failed with exit code ${code}${tail ? `:\n${tail}` : '.'}`, {
-        hint: `Fix ${shown} and run \`strata seed\` again (seeds should be idempotent).`,
+        hint: /Module not found .*Maybe change the extension to '\.ts'/s.test(output)
+          ? `Deno resolves only the file that exists: set runtime: 'deno' in the config (or STRATA_RUNTIME=deno), run \`strata generate\`, and import './generated/index.ts' in ${shown}.`
+          : `Fix ${shown} and run \`strata seed\` again (seeds should be idempotent).`,
         details: { owner, file, exitCode: code, output },
       });
     }

@@ -124,5 +124,14 @@ for (const runtime of ['deno', 'bun'] as const satisfies readonly SmokeRuntime[]
         await database.drop();
       }
     });
+
+    if (runtime === 'deno') {
+      test('a seed importing the generated module with .js under Deno fails with a hint naming the runtime key', async () => {
+        writeFileSync(join(app, 'database/seed.ts'), seedSource('./generated/index.js'));
+        const failed = await exec([...invoke.task, 'seed']);
+        assert.equal(failed.code, 1, failed.stderr);
+        assert.match(failed.stderr, /^hint: Deno resolves only the file that exists: set runtime: 'deno' in the config/m);
+      });
+    }
   });
 }

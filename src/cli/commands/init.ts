@@ -97,7 +97,7 @@ export const initCommand: CommandDefinition = {
   description: [
     'Creates strata.config.ts, database/schema/app.prisma (an ExampleRecord model), an example plugin (plugins/example/database/example.prisma), database/seed.ts, .env.example, .gitignore entries and, when absent, package.json. For a server engine it also writes compose.yaml (a local server with a healthcheck and a volume) and a README.md section on starting it.',
     'The default engine, pglite, is embedded: data in .data/pglite, nothing to install or start.',
-    "--runtime deno sets runtime: 'deno' in the config (generated imports end in .ts, so `deno run` needs no --sloppy-imports), makes the seed import ./generated/index.ts, writes deno.json (nodeModulesDir \"manual\", tasks that run the CLI under Deno) and lists @prisma/client and zod in package.json for `deno install`. --runtime bun sets runtime: 'bun' and makes the package.json scripts run the CLI under Bun (bunx --bun).",
+    "--runtime deno sets runtime: 'deno' in the config (generated imports end in .ts, so `deno run` needs no --sloppy-imports), makes the seed import ./generated/index.ts, writes deno.json (nodeModulesDir \"manual\", tasks that run the CLI under Deno) and lists @prisma/client, zod and (dev) @types/node in package.json for `deno install` and `deno check`. --runtime bun sets runtime: 'bun' and makes the package.json scripts run the CLI under Bun (bunx --bun).",
     'A folder that already holds files is refused unless --force is given; with --force, the files init writes are overwritten, .gitignore and README.md are appended to, and an existing package.json is kept.',
   ].join('\n\n'),
   arguments: [{ name: 'dir', description: 'project folder (created if missing)', required: false }],

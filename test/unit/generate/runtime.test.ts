@@ -7,6 +7,7 @@ import { RUNTIMES } from '../../../src/config/index.js';
 import { clientSettings, generateFromComposed, renderDbModule } from '../../../src/generate/index.js';
 import type { GenerateProject } from './helpers.js';
 import { generateProject } from './helpers.js';
+import { rejection } from '../config/helpers.js';
 
 /** A relative `from '…'` outside JSDoc lines (the client's docs show `'./generated/prisma/client'`). */
 const RELATIVE_IMPORT = /^(?!\s*\*)[^\n]*\bfrom\s+['"](\.\.?\/[^'"]*)['"]/gm;
@@ -32,6 +33,23 @@ describe('generate for a runtime', () => {
     assert.deepEqual(clientSettings('deno'), { runtime: 'deno', moduleFormat: 'esm', generatedFileExtension: 'ts', importFileExtension: 'ts' });
     assert.equal(clientSettings('bun').runtime, 'bun');
     assert.match(renderDbModule({ root: '/app', output: '/app/database/generated', importExtension: 'ts' }), /import \{ PrismaClient \} from '\.\/client\/client\.ts';\n\nexport \* from '\.\/client\/client\.ts';/);
+  });
+
+  test("bun gets Prisma's Node client; the edge runtimes reach Prisma and fail with a clear error, the output untouched", async () => {
+    const project = await generateProject();
+    try {
+      await generateFromComposed({ ...project.config, runtime: 'bun' });
+      const client = await readFile(join(project.config.output, 'client', 'client.ts'), 'utf8');
+      assert.match(client, /from "@prisma\/client\/runtime\/client"/);
+      for (const runtime of ['workerd', 'cloudflare', 'vercel-edge', 'edge-light'] as const) {
+        const error = await rejection(generateFromComposed({ ...project.config, runtime }), 'GENERATE_FAILED');
+        assert.match(error.message, new RegExp(`^Generating the Prisma client for runtime "${runtime}" needs Prisma's query compiler Wasm, which only Prisma's CLI bundles`));
+        assert.equal(error.hint, 'Set runtime to nodejs, deno or bun: `strata generate` cannot build the edge client in-process.');
+      }
+      assert.equal(await readFile(join(project.config.output, 'client', 'client.ts'), 'utf8'), client);
+    } finally {
+      await project.cleanup();
+    }
   });
 
   describe('runtime deno', () => {
