@@ -56,6 +56,8 @@ for (const runtime of ['deno', 'bun'] as const satisfies readonly SmokeRuntime[]
         const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
         assert.equal(pkg.scripts.seed, 'bunx --bun strata seed');
       }
+      const byDefault = ok(await run(invoke.file[0]!, [...invoke.file.slice(1), join(REPO, 'dist/cli/bin.js'), 'init', 'default', '--json'], work, path), 'init without --runtime');
+      assert.equal((JSON.parse(byDefault.stdout) as { runtime: string }).runtime, runtime, 'init defaults to the runtime running it');
       installDependencies(app, packStrata(work));
       writeFileSync(join(app, 'strata.config.ts'), config.replace("  seed: 'database/seed.ts',\n", "  seed: 'database/seed.ts',\n  tenancy: { plugins: ['notes'] },\n"));
     });

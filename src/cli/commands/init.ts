@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Engine } from '../../engines/capabilities.js';
 import { capabilitiesOf, ENGINES, isEngine } from '../../engines/capabilities.js';
 import { StrataError } from '../../errors.js';
+import { hostRuntime } from '../../config/runtimes.js';
 import { didYouMean } from '../../config/suggest.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
 import { displayPath, writeFileAtomic } from '../fs-write.js';
@@ -81,8 +82,10 @@ function nextSteps(engine: Engine, shownDir: string, runtime: InitRuntime): stri
   return steps;
 }
 
+/** `--runtime`, by default the runtime running `init` (`deno run -A npm:strata init` scaffolds for Deno). */
 function parseRuntime(value: unknown): InitRuntime {
-  const runtime = String(value ?? 'nodejs');
+  const host = hostRuntime();
+  const runtime = value === undefined ? (host === 'node' ? 'nodejs' : host) : String(value);
   if ((INIT_RUNTIMES as readonly string[]).includes(runtime)) return runtime as InitRuntime;
   const guess = didYouMean(runtime, INIT_RUNTIMES);
   throw new StrataError('INVALID_ARGUMENT', `Unknown runtime "${runtime}" for --runtime; expected one of ${INIT_RUNTIMES.join(', ')}.`, {
@@ -104,7 +107,7 @@ export const initCommand: CommandDefinition = {
   options: [
     { flags: '--db <engine>', description: `database engine: ${ENGINES.join(', ')}`, defaultValue: 'pglite' },
     { flags: '-f, --force', description: 'scaffold into a folder that is not empty, overwriting the files init writes' },
-    { flags: '--runtime <runtime>', description: `runtime the app and the CLI run on: ${INIT_RUNTIMES.join(', ')} (deno adds deno.json)`, defaultValue: 'nodejs' },
+    { flags: '--runtime <runtime>', description: `runtime the app and the CLI run on: ${INIT_RUNTIMES.join(', ')} (deno adds deno.json); default: the runtime running init` },
   ],
   examples: [
     'strata init                       # this folder, embedded PGlite',
