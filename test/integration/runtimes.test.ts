@@ -91,8 +91,9 @@ for (const runtime of ['deno', 'bun'] as const satisfies readonly SmokeRuntime[]
       assert.match(ok(await exec([...invoke.cli, 'doctor']), 'doctor').stdout, /All checks passed/);
     });
 
-    test('tenant create and list', async () => {
-      ok(await exec([...invoke.cli, 'tenant', 'create', 'acme']), 'tenant create');
+    test('tenant create, drop, list and migrate', async () => {
+      ok(await exec([...invoke.cli, 'tenant', 'create', 'acme', 'globex']), 'tenant create');
+      assert.match(ok(await exec([...invoke.cli, 'tenant', 'drop', 'globex', '--force']), 'tenant drop').stdout, /^Dropped tenant globex: schema tenant_globex/);
       const listed = ok(await exec([...invoke.cli, 'tenant', 'list', '--json']), 'tenant list');
       const tenants = JSON.parse(listed.stdout) as Array<{ id: string; status: string }>;
       assert.deepEqual(
