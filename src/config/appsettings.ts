@@ -82,6 +82,7 @@ export function readAppsettings(file: string, label: string): ConfigLayer | unde
     migrations: s.Migrations,
     seed: s.Seed,
     appNamespace: s.AppNamespace,
+    runtime: s.Runtime,
   });
   return { label, file, values, origins: originsOf(values, label) };
 }

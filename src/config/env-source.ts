@@ -1,5 +1,6 @@
 /**
- * The environment as a config source: `DATABASE_URL`, `STRATA_ENGINE`, `STRATA_DATA_PATH`.
+ * The environment as a config source: `DATABASE_URL`, `STRATA_ENGINE`, `STRATA_DATA_PATH`,
+ * `STRATA_RUNTIME`.
  * Empty values count as unset.
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { z } from 'zod';
 import { ENGINES } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
 import type { ConfigLayer } from './layers.js';
+import { RUNTIMES } from './runtimes.js';
 import { configIssueError } from './schema.js';
 import type { StrataConfig } from './types.js';
 
@@ -17,12 +19,14 @@ export const ENV_KEYS = {
   DATABASE_URL: 'url',
   STRATA_ENGINE: 'engine',
   STRATA_DATA_PATH: 'dataPath',
+  STRATA_RUNTIME: 'runtime',
 } as const satisfies Record<string, keyof StrataConfig>;
 
 const envSchema = z.object({
   STRATA_ENGINE: z.enum(ENGINES).optional(),
   DATABASE_URL: z.string().optional(),
   STRATA_DATA_PATH: z.string().optional(),
+  STRATA_RUNTIME: z.enum(RUNTIMES).optional(),
 });
 
 /**

@@ -11,12 +11,12 @@
  * 2. **`strata.config.ts`** (or `.mts`, `.js`, `.mjs`), loaded with no build step;
  * 3. **`appsettings.json`**, block `Strata` (`Strata.Database.{Engine, Url, Host, Port, Database,
  *    Username, Password, DataPath, Ssl}`, plus `Strata.{Plugins, Schema, Output, Migrations, Seed,
- *    AppNamespace}`; keys case-insensitive; comments allowed);
+ *    AppNamespace, Runtime}`; keys case-insensitive; comments allowed);
  * 4. **`appsettings.<Environment>.json`**, the same block, where Environment is
  *    `STRATA_ENVIRONMENT`, else `NODE_ENV` (`production` finds `appsettings.Production.json`);
  * 5. **environment variables**: `DATABASE_URL` (url), `STRATA_ENGINE` (engine),
- *    `STRATA_DATA_PATH` (dataPath). The CLI also reads `.env` in the project root, which only
- *    fills variables the real environment leaves unset.
+ *    `STRATA_DATA_PATH` (dataPath), `STRATA_RUNTIME` (runtime). The CLI also reads `.env` in the
+ *    project root, which only fills variables the real environment leaves unset.
  *
  * `connection` fields merge one by one; lists (`plugins`, `schema`) are replaced, not joined.
  * When no source sets the engine it is inferred from the URL's scheme (`postgres(ql)://` →
@@ -43,4 +43,6 @@ export { PLUGIN_FRAGMENT_GLOB } from './plugins.js';
 export { isValidPluginName, PLUGIN_NAME_PATTERN, PLUGIN_NAME_RULE, suggestPluginName } from './plugin-name.js';
 export { configSecrets, envSecrets, passwordOf, REDACTED, redactConfig, redactSecrets, redactUrl, secretForms, secretsOf } from './redact.js';
 export { didYouMean } from './suggest.js';
+export { DEFAULT_RUNTIME, hostRuntime, importExtensionFor, RUNTIMES } from './runtimes.js';
+export type { HostRuntime, Runtime } from './runtimes.js';
 export type * from './types.js';

@@ -11,6 +11,7 @@ import { capabilitiesOf, ENGINES } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
 import { discoverPlugins } from './plugins.js';
 import { redactUrl } from './redact.js';
+import { DEFAULT_RUNTIME } from './runtimes.js';
 import type { ConfigSource, ResolvedConfig, ResolvedPlugin, ResolvedTenancy, StrataConfig } from './types.js';
 
 /** Defaults for every key, relative to the project root. */
@@ -24,6 +25,7 @@ export const DEFAULTS = {
   seed: 'database/seed.ts',
   readYourWritesMs: 2000,
   tenancy: { strategy: 'schema', schemaPrefix: 'tenant_', maxClients: 500 },
+  runtime: DEFAULT_RUNTIME,
 } as const;
 
 const ADO_NET = /(?:^|;)\s*(?:server|data source|address|addr|network address)\s*=/i;
@@ -130,6 +132,7 @@ export async function resolveConfig(
     replicas: values.replicas ?? [],
     readYourWritesMs: values.readYourWritesMs ?? DEFAULTS.readYourWritesMs,
     tenancy: resolveTenancy(values, plugins, origins),
+    runtime: values.runtime ?? DEFAULTS.runtime,
     source,
   };
 }

@@ -7,6 +7,7 @@ import { ENGINES } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
 import { PLUGIN_NAME_PATTERN, PLUGIN_NAME_RULE } from './plugin-name.js';
 import { REDACTED, redactUrl } from './redact.js';
+import { RUNTIMES } from './runtimes.js';
 import { didYouMean } from './suggest.js';
 
 const port = z.number().int().min(1, { error: 'an integer between 1 and 65535' }).max(65535, { error: 'an integer between 1 and 65535' });
@@ -46,6 +47,7 @@ export const strataConfigSchema = z.strictObject({
       maxClients: z.number().int().min(1, { error: 'a whole number, 1 or more' }).optional(),
     })
     .optional(),
+  runtime: z.enum(RUNTIMES).optional(),
 });
 
 const looseBool = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False']).transform((v) => v.toLowerCase() === 'true')]);
@@ -72,11 +74,12 @@ export const appsettingsSchema = z.strictObject({
   Migrations: nonEmpty.optional(),
   Seed: nonEmpty.optional(),
   AppNamespace: identifier.optional(),
+  Runtime: z.enum(RUNTIMES).optional(),
 });
 
 /** The canonical key names of every object in {@link appsettingsSchema}, for case-insensitive matching. */
 export const APPSETTINGS_KEYS = {
-  strata: ['Database', 'Plugins', 'Schema', 'Output', 'Migrations', 'Seed', 'AppNamespace'],
+  strata: ['Database', 'Plugins', 'Schema', 'Output', 'Migrations', 'Seed', 'AppNamespace', 'Runtime'],
   database: ['Engine', 'Url', 'Host', 'Port', 'Database', 'Username', 'Password', 'DataPath', 'Ssl'],
   plugin: ['Name', 'Path', 'TenantScoped'],
 } as const;

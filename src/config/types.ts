@@ -1,4 +1,5 @@
 import type { Engine } from '../engines/capabilities.js';
+import type { Runtime } from './runtimes.js';
 
 /** A plugin named explicitly instead of found by a glob. */
 export interface PluginEntry {
@@ -71,6 +72,13 @@ export interface StrataConfig {
   readYourWritesMs?: number;
   /** Schema-per-tenant isolation (postgres and pglite). Default: off. */
   tenancy?: TenancyConfig;
+  /**
+   * The JavaScript runtime the generated client and `db` module target, passed to Prisma's
+   * `prisma-client` generator: `nodejs`, `deno` (relative imports end in `.ts`, so Deno needs
+   * no `--sloppy-imports`), `bun`; also `workerd`/`cloudflare`, `vercel-edge`/`edge-light`, which
+   * `strata generate` refuses with a clear error (see `RUNTIMES`). Default `'nodejs'`.
+   */
+  runtime?: Runtime;
 }
 
 /** `tenancy` in the config: schema-per-tenant isolation. */
@@ -161,6 +169,8 @@ export interface ResolvedConfig {
   readYourWritesMs: number;
   /** Tenancy settings, when `tenancy` is configured. */
   tenancy: ResolvedTenancy | undefined;
+  /** See {@link StrataConfig.runtime}. */
+  runtime: Runtime;
   /** Where values came from. */
   source: ConfigSource;
 }

@@ -6,12 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { importExtensionFor } from '../config/runtimes.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { isStrataError, StrataError } from '../errors.js';
 import { analyzeSchema, readComposedSchema } from './composed-schema.js';
 import { renderDbModule } from './db-module.js';
 import { currentRecord, GENERATE_FORMAT, hashParts, swapIntoPlace } from './output.js';
-import { CLIENT_SETTINGS, clientGeneratorConfig, clientGeneratorVersion, generatePrismaClient, PRISMA_CLIENT_PROVIDER } from './prisma-client.js';
+import { clientGeneratorConfig, clientGeneratorVersion, clientSettings, generatePrismaClient, PRISMA_CLIENT_PROVIDER } from './prisma-client.js';
 import { generateZodSchemas, installedVersion, ZOD_SETTINGS } from './zod-schemas.js';
 
 /** Options of {@link generate} and {@link generateFromComposed}. */
@@ -66,7 +67,8 @@ export async function generateFromComposed(config: ResolvedConfig, options: Gene
   const output = config.output;
   const paths = { clientDir: join(output, 'client'), zodDir: join(output, 'zod'), moduleFile: join(output, 'index.ts') };
   const files = await readComposedSchema(config.composedDir);
-  const dbModule = renderDbModule({ root: config.root, output, tenancy: config.tenancy !== undefined });
+  const importExtension = importExtensionFor(config.runtime);
+  const dbModule = renderDbModule({ root: config.root, output, tenancy: config.tenancy !== undefined, importExtension });
   const hash = hashParts([
     `format ${GENERATE_FORMAT}`,
     `strata ${strataVersion()}`,
@@ -74,7 +76,7 @@ export async function generateFromComposed(config: ResolvedConfig, options: Gene
     `@prisma/client ${installedVersion('@prisma/client')}`,
     `zod-prisma-types ${installedVersion('zod-prisma-types')}`,
     `zod ${installedVersion('zod')}`,
-    JSON.stringify(CLIENT_SETTINGS),
+    JSON.stringify(clientSettings(config.runtime)),
     JSON.stringify(ZOD_SETTINGS),
     dbModule,
     ...files.flatMap((f) => [f.name, f.content]),
@@ -97,13 +99,14 @@ export async function generateFromComposed(config: ResolvedConfig, options: Gene
   const staging = await mkdtemp(join(output, '.strata-generate-'));
   try {
     const clientDir = join(staging, 'client');
-    await step('the Prisma client', () => generatePrismaClient(schema, generator, clientDir));
+    await step('the Prisma client', () => generatePrismaClient(schema, generator, clientDir, config.runtime));
     await step('the zod schemas', () =>
       generateZodSchemas({
         dmmfJson: schema.dmmfJson,
         provider: schema.datasources[0]?.provider ?? 'postgresql',
         outputDir: join(staging, 'zod'),
         clientDir,
+        importExtension,
       }),
     );
     await writeFile(join(staging, 'index.ts'), dbModule);

@@ -10,14 +10,17 @@ import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { GeneratorConfig, GeneratorOptions } from '@prisma/generator-helper';
 import type * as ClientGenerator from '@prisma/client-generator-ts';
+import type { Runtime } from '../config/runtimes.js';
+import { DEFAULT_RUNTIME, importExtensionFor } from '../config/runtimes.js';
+import { StrataError } from '../errors.js';
 import type { AnalyzedSchema } from './composed-schema.js';
 
 /** The generator's provider name in a schema. */
 export const PRISMA_CLIENT_PROVIDER = 'prisma-client';
 
 /**
- * Settings Strata fixes for the client, whatever the composed generator block says: Node,
- * ESM, `.ts` files importing each other with `.js` suffixes (what NodeNext projects need).
+ * Settings Strata fixes for the client, whatever the composed generator block says: ESM, `.ts`
+ * files importing each other with `.js` suffixes (what NodeNext projects need), for Node.
  */
 export const CLIENT_SETTINGS: Readonly<Record<string, string>> = {
   runtime: 'nodejs',
@@ -25,6 +28,14 @@ export const CLIENT_SETTINGS: Readonly<Record<string, string>> = {
   generatedFileExtension: 'ts',
   importFileExtension: 'js',
 };
+
+/**
+ * {@link CLIENT_SETTINGS} for the config's `runtime` (default `nodejs`): passed to the generator
+ * as it is; relative imports end in `.ts` under Deno (see `importExtensionFor`).
+ */
+export function clientSettings(runtime: Runtime = DEFAULT_RUNTIME): Readonly<Record<string, string>> {
+  return { ...CLIENT_SETTINGS, runtime, importFileExtension: importExtensionFor(runtime) };
+}
 
 const require = createRequire(import.meta.url);
 
@@ -60,16 +71,32 @@ export function generatorOptions(schema: AnalyzedSchema, generator: GeneratorCon
 }
 
 /**
- * Generate the client into `outputDir` (created; must be empty or absent). Returns the
- * generator config used, with its resolved output, for generators that import the client.
+ * Generate the client for `runtime` (default `nodejs`) into `outputDir` (created; must be empty
+ * or absent). Returns the generator config used, with its resolved output, for generators that import the client.
  */
-export async function generatePrismaClient(schema: AnalyzedSchema, base: GeneratorConfig, outputDir: string): Promise<GeneratorConfig> {
-  const generator: GeneratorConfig = { ...base, config: { ...base.config, ...CLIENT_SETTINGS } };
+export async function generatePrismaClient(schema: AnalyzedSchema, base: GeneratorConfig, outputDir: string, runtime: Runtime = DEFAULT_RUNTIME): Promise<GeneratorConfig> {
+  const generator: GeneratorConfig = { ...base, config: { ...base.config, ...clientSettings(runtime) } };
   const options = generatorOptions(schema, generator, outputDir, []);
   // The ESM build of the generator's dependencies has extensionless imports Node refuses; the CJS build loads.
   const { PrismaClientTsGenerator } = require('@prisma/client-generator-ts') as typeof ClientGenerator;
-  await new PrismaClientTsGenerator().generate(options);
+  try {
+    await new PrismaClientTsGenerator().generate(options);
+  } catch (error) {
+    throw edgeRuntimeError(error, runtime) ?? error;
+  }
   return options.generator;
+}
+
+/**
+ * The edge runtimes' client embeds Prisma's query compiler Wasm, which the generator reads from
+ * Prisma's CLI bundle (`prisma/build`), not from its own package: in-process it is not found.
+ */
+function edgeRuntimeError(error: unknown, runtime: Runtime): StrataError | undefined {
+  if (!(error instanceof Error) || !/Could not find query_compiler_\w+\.\w+\.wasm/.test(error.message)) return undefined;
+  return new StrataError('GENERATE_FAILED', `Generating the Prisma client for runtime "${runtime}" needs Prisma's query compiler Wasm, which only Prisma's CLI bundles (${error.message}).`, {
+    hint: 'Set runtime to nodejs, deno or bun: `strata generate` cannot build the edge client in-process.',
+    cause: error,
+  });
 }
 
 /** The engines' commit hash, from the schema Wasm's version (`7.10.0-4.<hash>`); Prisma 7 ignores it. */

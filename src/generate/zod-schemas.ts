@@ -69,6 +69,8 @@ export interface ZodGeneration {
   outputDir: string;
   /** Folder of the generated Prisma client (the schemas import its `Prisma` namespace). */
   clientDir: string;
+  /** Suffix of relative imports: `ts` for Deno (`importExtensionFor`). Default `js`. */
+  importExtension?: 'js' | 'ts';
 }
 
 /**
@@ -79,10 +81,11 @@ export async function generateZodSchemas(input: ZodGeneration): Promise<void> {
   const zpt = loadZodPrismaTypes();
   // Files live one folder down (`modelSchema/`, `inputTypeSchemas/`).
   const toClient = posix.join('..', relative(input.outputDir, input.clientDir).split(sep).join('/'));
+  const ext = input.importExtension ?? 'js';
   const config = zpt.configSchema.parse({
     ...ZOD_SETTINGS,
-    prismaClientPath: `${toClient}/client.js`,
-    prismaLibraryPath: `${toClient}/internal/prismaNamespace.js`,
+    prismaClientPath: `${toClient}/client.${ext}`,
+    prismaLibraryPath: `${toClient}/internal/prismaNamespace.${ext}`,
     isPrismaClientGenerator: true,
     prismaVersion: version(installedVersion('@prisma/client')),
     zodVersion: version(installedVersion('zod')),
@@ -103,7 +106,7 @@ export async function generateZodSchemas(input: ZodGeneration): Promise<void> {
     zpt.globalConfig.reset();
     zpt.ExtendedDMMFSingleton.reset();
   }
-  await addImportSuffixes(input.outputDir);
+  await addImportSuffixes(input.outputDir, ext);
 }
 
 function version(text: string): Version {
@@ -113,8 +116,8 @@ function version(text: string): Version {
 
 const RELATIVE_SPECIFIER = /(from\s+)(['"])(\.\.?\/[^'"]*)\2/g;
 
-/** Give every bare relative import in `dir`'s `.ts` files the suffix NodeNext wants. */
-export async function addImportSuffixes(dir: string): Promise<void> {
+/** Give every bare relative import in `dir`'s `.ts` files a suffix: `js` (NodeNext, the default) or `ts` (Deno). */
+export async function addImportSuffixes(dir: string, ext: 'js' | 'ts' = 'js'): Promise<void> {
   const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f));
   await Promise.all(
     files.map(async (file) => {
@@ -122,9 +125,9 @@ export async function addImportSuffixes(dir: string): Promise<void> {
       const specifiers = [...new Set([...text.matchAll(RELATIVE_SPECIFIER)].map((m) => m[3] as string))];
       const fixed = new Map<string, string>();
       for (const spec of specifiers) {
-        if (/\.(js|mjs|cjs|json)$/.test(spec)) continue;
+        if (/\.(js|mjs|cjs|ts|json)$/.test(spec)) continue;
         const isDir = await stat(resolve(dirname(file), spec)).then((s) => s.isDirectory(), () => false);
-        fixed.set(spec, isDir ? `${spec}/index.js` : `${spec}.js`);
+        fixed.set(spec, isDir ? `${spec}/index.${ext}` : `${spec}.${ext}`);
       }
       if (fixed.size === 0) return;
       const out = text.replace(RELATIVE_SPECIFIER, (all, from: string, quote: string, spec: string) => {

@@ -1,16 +1,19 @@
 /**
  * `seed` (`strata seed`): the app's seed script (`config.seed`), then each plugin's
- * `database/seed.ts`, in plugin order. Each runs in its own Node process (cwd = the project root)
- * with a TypeScript loader, so a seed can be TypeScript and import `./generated/index.js` (a
- * `.ts` file) the way the app does: `tsx` when the project (or Strata) can resolve it — esbuild,
- * several times faster on a generated client — else `jiti`, which Strata depends on. A seed that
- * exits non-zero stops the run.
+ * `database/seed.ts`, in plugin order. Each runs in its own process (cwd = the project root) of
+ * the runtime running Strata: under Deno `deno run -A <seed>`, under Bun `bun <seed>` (both run
+ * TypeScript themselves); under Node with a TypeScript loader, so a seed can be TypeScript and
+ * import `./generated/index.js` (a `.ts` file) the way the app does: `tsx` when the project (or
+ * Strata) can resolve it — esbuild, several times faster on a generated client — else `jiti`,
+ * which Strata depends on. A seed that exits non-zero stops the run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { HostRuntime } from '../config/runtimes.js';
+import { hostRuntime } from '../config/runtimes.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 
@@ -58,15 +61,17 @@ export function seedFiles(config: Pick<ResolvedConfig, 'seed' | 'plugins'>): Arr
  */
 export async function seed(config: ResolvedConfig, options: SeedOptions = {}): Promise<SeedResult> {
   const ran: SeedRun[] = [];
-  const loader = typeScriptLoader(config.root);
+  const command = seedArgv(config.root);
   for (const { owner, file } of seedFiles(config)) {
     const started = Date.now();
-    const { code, output } = await runSeed(loader, file, config.root, options);
+    const { code, output } = await runSeed([...command, file], config.root, options);
     const shown = relative(config.root, file) || file;
     if (code !== 0) {
       const tail = output.trim().split('\n').slice(-8).join('\n');
       throw new StrataError('SEED_FAILED', `The seed ${shown} (${owner}) failed with exit code ${code}${tail ? `:\n${tail}` : '.'}`, {
-        hint: `Fix ${shown} and run \`strata seed\` again (seeds should be idempotent).`,
+        hint: /Module not found .*Maybe change the extension to '\.ts'/s.test(output)
+          ? `Deno resolves only the file that exists: set runtime: 'deno' in the config (or STRATA_RUNTIME=deno), run \`strata generate\`, and import './generated/index.ts' in ${shown}.`
+          : `Fix ${shown} and run \`strata seed\` again (seeds should be idempotent).`,
         details: { owner, file, exitCode: code, output },
       });
     }
@@ -75,9 +80,20 @@ export async function seed(config: ResolvedConfig, options: SeedOptions = {}): P
   return { ran };
 }
 
-function runSeed(loader: string, file: string, cwd: string, options: SeedOptions): Promise<{ code: number; output: string }> {
+/**
+ * The command that runs a TypeScript seed (its file appended) with the runtime running Strata
+ * (`hostRuntime`): `deno run -A`, `bun`, or `node --import <loader>`.
+ */
+export function seedArgv(root: string, host: HostRuntime = hostRuntime()): string[] {
+  if (host === 'deno') return [process.execPath, 'run', '-A'];
+  if (host === 'bun') return [process.execPath];
+  return [process.execPath, '--import', typeScriptLoader(root)];
+}
+
+function runSeed(argv: string[], cwd: string, options: SeedOptions): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', loader, file], { cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...args] = argv as [string, ...string[]];
+    const child = spawn(command, args, { cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const take = (chunk: Buffer) => {
       const text = chunk.toString();

@@ -30,6 +30,7 @@ export function testConfig(root: string, overrides: Partial<ResolvedConfig> = {}
     replicas: [],
     readYourWritesMs: 2000,
     tenancy: undefined,
+    runtime: 'nodejs',
     source: { appsettings: [], env: [] },
     ...overrides,
   };

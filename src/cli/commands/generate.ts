@@ -2,6 +2,7 @@
  * `strata generate`: compose, then the Prisma client, zod schemas and the ready `db` module.
  */
 import { compose, displayPath } from '../../compose/index.js';
+import { hostRuntime, importExtensionFor } from '../../config/runtimes.js';
 import { generateFromComposed } from '../../generate/index.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
 import { composeLines } from './compose.js';
@@ -27,7 +28,11 @@ export const generateCommand: CommandDefinition = {
         ? `Generated the client for ${generated.models} models in ${Math.round(generated.durationMs)} ms → ${displayPath(config.output, config.root)}/ (client/, zod/, index.ts)`
         : `Client is up to date (${displayPath(config.output, config.root)}/)`,
     );
-    if (generated.changed) lines.push('', `Use it: import { db } from './${displayPath(generated.moduleFile, config.root).replace(/\.ts$/, '.js')}';`);
+    const ext = importExtensionFor(config.runtime);
+    if (generated.changed) lines.push('', `Use it: import { db } from './${displayPath(generated.moduleFile, config.root).replace(/\.ts$/, `.${ext}`)}';`);
+    if (hostRuntime() === 'deno' && ext !== 'ts') {
+      lines.push(`Note: runtime is "${config.runtime}", so the generated imports end in .js, which Deno resolves only with --sloppy-imports. Set runtime: 'deno' in the config (or STRATA_RUNTIME=deno) and run \`strata generate\` again.`);
+    }
     return { lines, data: { compose: composed, generate: generated } };
   },
 };

@@ -10,7 +10,7 @@ export const seedCommand: CommandDefinition = {
   name: 'seed',
   summary: "Run the app's seed, then each plugin's database/seed.ts",
   description: [
-    "Runs the app's seed script (config `seed`, default database/seed.ts), then every plugin's database/seed.ts in plugin order, each in its own Node process in the project root. Seeds may be TypeScript and import the generated client (`./generated/index.js`). Keep them idempotent.",
+    "Runs the app's seed script (config `seed`, default database/seed.ts), then every plugin's database/seed.ts in plugin order, each in its own process in the project root, run by the runtime running the CLI (Node with a TypeScript loader, `deno run -A`, or `bun`). Seeds may be TypeScript and import the generated client (`./generated/index.js`; `./generated/index.ts` with runtime deno). Keep them idempotent.",
     'Exit codes: 0 every seed succeeded (or there is none), 1 a seed failed (later ones do not run), 2 bad config.',
   ].join('\n\n'),
   examples: ['strata seed'],

@@ -3,6 +3,8 @@
  */
 import type { Engine } from '../../engines/capabilities.js';
 import { capabilitiesOf } from '../../engines/capabilities.js';
+import type { InitRuntime } from './runtime-templates.js';
+import { denoJson, generatedImport, packageScripts, runtimeConfigLines, runtimeDependencies } from './runtime-templates.js';
 import { composeYaml, DEV_SERVERS, readmeSection } from './server-templates.js';
 
 /** How a scaffold file is written. */
@@ -31,6 +33,8 @@ export interface InitTemplateOptions {
   packageName: string;
   /** Version range of `strata` to depend on (e.g. `^0.1.0`). */
   strataVersion: string;
+  /** Runtime the project runs on (`--runtime`): config key, seed import, deno.json. Default `nodejs`. */
+  runtime?: InitRuntime;
 }
 
 function configFile(engine: Engine): string {
@@ -101,8 +105,8 @@ model ExampleTask {
 }
 `;
 
-const SEED = `// Seeds the database: \`strata seed\`. Keep it idempotent, so running it twice changes nothing.
-import { db } from './generated/index.js';
+const seed = (runtime: InitRuntime) => `// Seeds the database: \`strata seed\`. Keep it idempotent, so running it twice changes nothing.
+import { db } from '${generatedImport(runtime)}';
 
 if ((await db.exampleRecord.count()) === 0) {
   const record = await db.exampleRecord.create({ data: { name: 'Hello from Strata' } });
@@ -132,17 +136,15 @@ DATABASE_URL="${server.url}"
 export const GITIGNORE_LINES = ['.data/', 'database/generated/', '.env'] as const;
 
 function packageJson(options: InitTemplateOptions): string {
+  const extra = runtimeDependencies(options.runtime ?? 'nodejs');
   const pkg = {
     name: options.packageName,
     version: '0.0.0',
     private: true,
     type: 'module',
-    scripts: {
-      generate: 'strata generate',
-      migrate: 'strata migrate',
-      seed: 'strata seed',
-    },
-    dependencies: { strata: options.strataVersion },
+    scripts: packageScripts(options.runtime ?? 'nodejs'),
+    dependencies: { strata: options.strataVersion, ...extra.dependencies },
+    devDependencies: extra.devDependencies,
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
@@ -150,15 +152,18 @@ function packageJson(options: InitTemplateOptions): string {
 /** Every file of a new project for `engine`, in the order they are reported. */
 export function initTemplates(options: InitTemplateOptions): TemplateFile[] {
   const { engine } = options;
+  const runtime = options.runtime ?? 'nodejs';
+  const config = configFile(engine).replace(/^( {2}engine: .*\n)/m, `$1${runtimeConfigLines(runtime)}`);
   const files: TemplateFile[] = [
-    { path: 'strata.config.ts', content: configFile(engine), mode: 'write' },
+    { path: 'strata.config.ts', content: config, mode: 'write' },
     { path: 'database/schema/app.prisma', content: APP_SCHEMA, mode: 'write' },
     { path: 'plugins/example/database/example.prisma', content: EXAMPLE_PLUGIN, mode: 'write' },
-    { path: 'database/seed.ts', content: SEED, mode: 'write' },
+    { path: 'database/seed.ts', content: seed(runtime), mode: 'write' },
     { path: '.env.example', content: envExample(engine), mode: 'write' },
     { path: '.gitignore', content: `${GITIGNORE_LINES.join('\n')}\n`, mode: 'append-lines' },
     { path: 'package.json', content: packageJson(options), mode: 'if-absent' },
   ];
+  if (runtime === 'deno') files.push({ path: 'deno.json', content: denoJson(), mode: 'write' });
   const server = capabilitiesOf(engine).embedded ? undefined : DEV_SERVERS[engine];
   if (server) {
     files.push({ path: 'compose.yaml', content: composeYaml(server), mode: 'write' });
