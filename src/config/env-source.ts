@@ -17,12 +17,14 @@ export const ENV_KEYS = {
   DATABASE_URL: 'url',
   STRATA_ENGINE: 'engine',
   STRATA_DATA_PATH: 'dataPath',
+  DIRECT_URL: 'directUrl',
 } as const satisfies Record<string, keyof StrataConfig>;
 
 const envSchema = z.object({
   STRATA_ENGINE: z.enum(ENGINES).optional(),
   DATABASE_URL: z.string().optional(),
   STRATA_DATA_PATH: z.string().optional(),
+  DIRECT_URL: z.string().optional(),
 });
 
 /**

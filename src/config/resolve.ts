@@ -131,6 +131,8 @@ export async function resolveConfig(
     readYourWritesMs: values.readYourWritesMs ?? DEFAULTS.readYourWritesMs,
     tenancy: resolveTenancy(values, plugins, origins),
     source,
+    directUrl: values.directUrl,
+    preparedStatements: values.preparedStatements ?? 'auto',
   };
 }
 

@@ -46,6 +46,8 @@ export const strataConfigSchema = z.strictObject({
       maxClients: z.number().int().min(1, { error: 'a whole number, 1 or more' }).optional(),
     })
     .optional(),
+  directUrl: nonEmpty.optional(),
+  preparedStatements: z.union([z.boolean(), z.literal('auto')]).optional(),
 });
 
 const looseBool = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False']).transform((v) => v.toLowerCase() === 'true')]);

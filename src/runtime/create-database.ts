@@ -91,7 +91,13 @@ function registry(): Map<string, Entry> {
  */
 export async function createDatabase<TClient extends DatabaseClient>(options: CreateDatabaseOptions<TClient>): Promise<StrataDatabase<TClient>> {
   const config = options.config ?? (await loadProjectConfig(options.root));
-  const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath };
+  const connection: EngineConnection = {
+    engine: config.engine,
+    url: config.url,
+    connection: config.connection,
+    dataPath: config.dataPath,
+    ...(config.preparedStatements === undefined ? {} : { preparedStatements: config.preparedStatements }),
+  };
   const replicas = config.replicas ?? [];
   const key = datasourceKey(connection, replicas);
   if (options.shutdown !== false) installShutdownHooks({ close: closeDatabases, isOpen: () => registry().size > 0 }, options.shutdown);
@@ -145,7 +151,7 @@ async function closeOpened(opened: Promise<Opened[]>): Promise<void> {
 
 /** A key for the datasource (engine plus where it points), hashed so the registry never shows a password in a debugger or heap dump. */
 function datasourceKey(connection: EngineConnection, replicas: readonly string[]): string {
-  const target = JSON.stringify([connection.engine, connection.dataPath ?? null, connection.url ?? null, connection.connection ?? null, replicas]);
+  const target = JSON.stringify([connection.engine, connection.dataPath ?? null, connection.url ?? null, connection.connection ?? null, replicas, connection.preparedStatements ?? null]);
   return createHash('sha256').update(target).digest('hex');
 }
 
