@@ -8,8 +8,9 @@
  *   bare Prisma     new PrismaClient({ adapter: new PrismaPg({ connectionString }) })
  *   bare Prisma A/A a second, identical bare client: the control row; its distance from 1.000×
  *                   is the noise floor of the run (a noisy neighbour, GC, scheduling)
- *   Strata          the `db` from createDatabase(), tracing off
- *   Strata+tracing  the same `db` with enablePrismaTracing() to a no-op span processor
+ *   Strata          the `db` from createDatabase(), tracing off: named prepared statements (the default)
+ *   Strata unnamed  a second `db` with `preparedStatements: false` (what Strata did before)
+ *   Strata+tracing  the first `db` with enablePrismaTracing() to a no-op span processor
  * Work: point reads (findUnique by id) and single-row inserts (create), sequential awaits.
  * Interleaved rounds: every round runs every contender on its slice, in a rotated order, so drift
  * (autovacuum, CPU frequency, cache warmth) hits all of them equally. One warm-up slice each first.
@@ -161,7 +162,8 @@ async function main(): Promise<void> {
     };
     named = NAMED ? new PrismaClient({ adapter: new PrismaPg({ connectionString: url.href }, { statementNameGenerator: statementName }) }) : undefined;
     const namedClient = named;
-    const db = await createDatabase({ PrismaClient: PrismaClient as never, config }) as unknown as ItemClient;
+    const db = (await createDatabase({ PrismaClient: PrismaClient as never, config })) as unknown as ItemClient;
+    const unnamed = (await createDatabase({ PrismaClient: PrismaClient as never, config: { ...config, preparedStatements: false } })) as unknown as ItemClient;
     const provider = new BasicTracerProvider({ spanProcessors: [dropSpans] });
 
     const id = (i: number): number => (i % SEED_ROWS) + 1;
@@ -177,6 +179,7 @@ async function main(): Promise<void> {
         ? []
         : [{ name: 'Prisma+named', read: (i: number) => namedClient.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => namedClient.item.create({ data: { name: `named ${i}`, n: i } }) }]),
       { name: 'Strata', read: (i) => db.item.findUnique({ where: { id: id(i) } }), insert: (i) => db.item.create({ data: { name: `strata ${i}`, n: i } }) },
+      { name: 'Strata unnamed', read: (i) => unnamed.item.findUnique({ where: { id: id(i) } }), insert: (i) => unnamed.item.create({ data: { name: `unnamed ${i}`, n: i } }) },
       {
         name: 'Strata+tracing',
         read: (i) => db.item.findUnique({ where: { id: id(i) } }),

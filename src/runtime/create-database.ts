@@ -8,6 +8,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ResolvedConfig } from '../config/types.js';
 import type { EngineAdapter, EngineConnection } from '../engines/engine-adapter.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
+import { trackAttemptOutcomes } from './attempt-outcome.js';
 import { attachTenancy, tenantDriverFactory } from '../tenancy/router.js';
 import { replicaConnections, replicaError } from './replicas.js';
 import type { ShutdownOptions } from './shutdown.js';
@@ -108,7 +109,7 @@ export async function createDatabase<TClient extends DatabaseClient>(options: Cr
   const open = async (target: EngineConnection): Promise<Opened & { client: TClient }> => {
     const adapter = await createEngineAdapter(target);
     // Tenancy: one client for every tenant; the factory routes the placeholder schema, `db.tenant(id)` sets the tenant.
-    const client = new options.PrismaClient({ adapter: tenantDriverFactory(adapter.factory, config), log });
+    const client = new options.PrismaClient({ adapter: tenantDriverFactory(trackAttemptOutcomes(adapter.factory), config), log });
     return { adapter, client: attachTenancy(client, config) };
   };
   const replicaTargets = replicaConnections(config.engine, replicas).map((target, i) => open(target).catch((error: unknown) => Promise.reject(replicaError(error, replicas[i] ?? '', i))));

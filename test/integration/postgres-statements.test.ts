@@ -12,6 +12,7 @@ import { createPostgresAdapter } from '../../src/engines/postgres/index.js';
 import { generateFromComposed } from '../../src/generate/index.js';
 import type { DatabaseAdapter, RawDatabaseClient } from '../../src/runtime/database-adapter.js';
 import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
+import { runTransaction } from '../../src/runtime/transaction.js';
 import { createTenants } from '../../src/tenancy/index.js';
 import type { TenantAware } from '../../src/tenancy/router.js';
 import type { GenerateProject } from '../unit/generate/helpers.js';
@@ -134,25 +135,24 @@ describe('postgres: named prepared statements', () => {
     }
   });
 
-  test('inside an interactive transaction the invalidation rolls the transaction back (nothing half-done), and the next run works', async () => {
+  test('inside a transaction an invalidated statement aborts it (nothing half-done); db.transaction() runs it again, no error reaches the app', async () => {
     const { prisma, close } = await open();
     try {
       await prisma.item.findUnique({ where: { id: 1 } });
       await prisma.$executeRawUnsafe('ALTER TABLE "Item" ALTER COLUMN "name" TYPE VARCHAR(60)');
-      const work = (): Promise<unknown> =>
-        prisma.$transaction(async (tx) => {
-          await tx.item.create({ data: { id: 10, name: 'ten' } });
+      const attempts: number[] = [];
+      const row = await runTransaction(
+        prisma,
+        async (tx: ItemClient, attempt) => {
+          attempts.push(attempt);
+          await tx.item.create({ data: { id: 10 + attempt, name: 'ten' } });
           return tx.item.findUnique({ where: { id: 1 } });
-        });
-      const first = await work().then(
-        () => undefined,
-        (error: unknown) => error,
+        },
+        { retries: 3, logger: false },
       );
-      if (first !== undefined) {
-        assert.equal((await prisma.item.findMany()).some((r) => r.id === 10), false, 'the failed transaction left nothing behind');
-        await work();
-      }
-      assert.equal((await prisma.item.findUnique({ where: { id: 10 } }))?.name, 'ten');
+      assert.equal(row?.name, 'item 1');
+      assert.deepEqual(attempts, [1, 2], 'the first attempt met the stale plan and was rolled back, the second ran');
+      assert.deepEqual((await prisma.item.findMany({ where: { id: { gt: 10 } } })).map((r) => r.id), [12], 'nothing of the aborted attempt is left');
     } finally {
       await close();
     }
