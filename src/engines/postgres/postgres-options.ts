@@ -5,6 +5,7 @@
 import type { Pool, PoolConfig } from 'pg';
 import type { DatabaseConnectionOptions } from '../../runtime/database-adapter.js';
 import type { AdapterTarget } from '../../runtime/driver-database-adapter.js';
+import { StrataError } from '../../errors.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { DEFAULT_STATEMENT_CACHE_SIZE } from './postgres-statement-defaults.js';
 import type { ServerEnvConfig } from '../connection-options.js';
@@ -208,6 +209,29 @@ export function postgresOptionsFromConnection(connection: EngineConnection): Pos
   const statements = connection.preparedStatements === undefined ? {} : { preparedStatements: connection.preparedStatements };
   if (url !== undefined) return { connectionString: url, ...statements };
   return dropUndefined({ ...connection.connection, ...statements });
+}
+
+/**
+ * Where migrations (and their session-level lock, and shadow databases) connect: `directUrl`
+ * when set, else the connection itself. A transaction-mode pooler cannot hold a session lock or
+ * reach a freshly created shadow database, so a URL with `pgbouncer=true` and no `directUrl` is refused.
+ *
+ * @param purpose what wants to connect, for the message (e.g. `'Migrations'`).
+ * @throws StrataError `OPERATION_REFUSED` for `pgbouncer=true` without `directUrl`.
+ */
+export function migrationConnection(connection: EngineConnection, purpose = 'Migrations'): EngineConnection {
+  const direct = connection.directUrl === undefined || connection.directUrl === '' ? undefined : connection.directUrl;
+  if (direct !== undefined) return { ...connection, url: direct, connection: undefined };
+  if (connection.url !== undefined && /[?&]pgbouncer=true(?:&|$)/i.test(connection.url)) {
+    throw new StrataError(
+      'OPERATION_REFUSED',
+      `${purpose} cannot run through PgBouncer in transaction mode (the database URL says pgbouncer=true): the migration lock needs one session, and shadow databases are not in PgBouncer's [databases] list.`,
+      {
+        hint: 'Set `directUrl` in strata.config.ts (or the DIRECT_URL variable) to a URL that reaches PostgreSQL itself, e.g. postgresql://user:password@db-host:5432/app; the app keeps using `url`.',
+      },
+    );
+  }
+  return connection;
 }
 
 /** What {@link getPostgresConfig} returns: options for `createPostgresAdapter`, plus NetScript's field names. */
