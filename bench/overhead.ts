@@ -45,6 +45,7 @@ const INSERTS = Number(process.env.BENCH_INSERTS ?? 5_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const SEED_ROWS = 10_000;
 const NAMED = process.env.BENCH_NAMED_STATEMENTS === '1';
+const GENERIC = process.env.BENCH_GENERIC_PLANS === '1';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 const SCHEMA = `${rootSchema('postgresql')}
@@ -164,6 +165,8 @@ async function main(): Promise<void> {
     const namedClient = named;
     const db = (await createDatabase({ PrismaClient: PrismaClient as never, config })) as unknown as ItemClient;
     const unnamed = (await createDatabase({ PrismaClient: PrismaClient as never, config: { ...config, preparedStatements: false } })) as unknown as ItemClient;
+    const genericUrl = `${url.href}?options=${encodeURIComponent('-c plan_cache_mode=force_generic_plan')}`;
+    const generic = GENERIC ? ((await createDatabase({ PrismaClient: PrismaClient as never, config: { ...config, url: genericUrl } })) as unknown as ItemClient) : undefined;
     const provider = new BasicTracerProvider({ spanProcessors: [dropSpans] });
 
     const id = (i: number): number => (i % SEED_ROWS) + 1;
@@ -179,6 +182,9 @@ async function main(): Promise<void> {
         ? []
         : [{ name: 'Prisma+named', read: (i: number) => namedClient.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => namedClient.item.create({ data: { name: `named ${i}`, n: i } }) }]),
       { name: 'Strata', read: (i) => db.item.findUnique({ where: { id: id(i) } }), insert: (i) => db.item.create({ data: { name: `strata ${i}`, n: i } }) },
+      ...(generic === undefined
+        ? []
+        : [{ name: 'Strata generic', read: (i: number) => generic.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => generic.item.create({ data: { name: `generic ${i}`, n: i } }) }]),
       { name: 'Strata unnamed', read: (i) => unnamed.item.findUnique({ where: { id: id(i) } }), insert: (i) => unnamed.item.create({ data: { name: `unnamed ${i}`, n: i } }) },
       {
         name: 'Strata+tracing',
