@@ -41,16 +41,21 @@ function note(error: unknown, harmless: boolean): void {
   else record.maybeCommitted = true;
 }
 
-function tracked<R>(run: () => Promise<R>, harmless: boolean): Promise<R> {
+/** `run()`, noting a lost connection in the current attempt; `harmless` is only evaluated then. Outside `withRetry`, just `run()`. */
+function tracked<R>(run: () => Promise<R>, harmless: () => boolean): Promise<R> {
+  if (scope.getStore() === undefined) return run();
   return run().catch((error: unknown) => {
-    note(error, harmless);
+    note(error, harmless());
     throw error;
   });
 }
 
+const yes = (): boolean => true;
+const no = (): boolean => false;
+
 /**
  * `factory` whose adapters record, in the current attempt (if any), what each lost connection
- * left behind. Costs one closure per statement; nothing is recorded outside `withRetry`.
+ * left behind. Outside `withRetry` a statement costs one closure and an AsyncLocalStorage lookup.
  */
 export function trackAttemptOutcomes<F extends SqlDriverAdapterFactory>(factory: F): F {
   const wrapped = Object.create(factory) as F;
@@ -62,10 +67,10 @@ function trackDriver(driver: SqlDriverAdapter): SqlDriverAdapter {
   const wrapped: SqlDriverAdapter = {
     provider: driver.provider,
     adapterName: driver.adapterName,
-    queryRaw: (query: SqlQuery) => tracked(() => driver.queryRaw(query), READ.test(query.sql)),
-    executeRaw: (query: SqlQuery) => tracked(() => driver.executeRaw(query), false),
-    executeScript: (script: string) => tracked(() => driver.executeScript(script), false),
-    startTransaction: async (isolationLevel) => trackTransaction(await tracked(() => driver.startTransaction(isolationLevel), true)),
+    queryRaw: (query: SqlQuery) => tracked(() => driver.queryRaw(query), () => READ.test(query.sql)),
+    executeRaw: (query: SqlQuery) => tracked(() => driver.executeRaw(query), no),
+    executeScript: (script: string) => tracked(() => driver.executeScript(script), no),
+    startTransaction: async (isolationLevel) => trackTransaction(await tracked(() => driver.startTransaction(isolationLevel), yes)),
     dispose: () => driver.dispose(),
   };
   if (driver.getConnectionInfo !== undefined) wrapped.getConnectionInfo = () => driver.getConnectionInfo!();
@@ -77,11 +82,11 @@ function trackTransaction(tx: Transaction): Transaction {
     provider: tx.provider,
     adapterName: tx.adapterName,
     options: tx.options,
-    queryRaw: (query: SqlQuery) => tracked(() => tx.queryRaw(query), !COMMIT.test(query.sql)),
-    executeRaw: (query: SqlQuery) => tracked(() => tx.executeRaw(query), !COMMIT.test(query.sql)),
+    queryRaw: (query: SqlQuery) => tracked(() => tx.queryRaw(query), () => !COMMIT.test(query.sql)),
+    executeRaw: (query: SqlQuery) => tracked(() => tx.executeRaw(query), () => !COMMIT.test(query.sql)),
     // With phantom queries the adapter's own commit() sends COMMIT.
-    commit: () => tracked(() => tx.commit(), !tx.options.usePhantomQuery),
-    rollback: () => tracked(() => tx.rollback(), true),
+    commit: () => tracked(() => tx.commit(), () => !tx.options.usePhantomQuery),
+    rollback: () => tracked(() => tx.rollback(), yes),
   };
   if (tx.createSavepoint !== undefined) wrapped.createSavepoint = (name) => tx.createSavepoint!(name);
   if (tx.rollbackToSavepoint !== undefined) wrapped.rollbackToSavepoint = (name) => tx.rollbackToSavepoint!(name);

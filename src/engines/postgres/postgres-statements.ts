@@ -113,8 +113,10 @@ export class StatementCachingClient extends pg.Client {
     if (this.#epoch !== this.#policy.epoch) this.#retireAll();
     const name = this.#nameFor(config.text);
     await this.#deallocateStale();
+    // adapter-pg builds a fresh config per statement: naming it in place saves a copy per query.
+    config.name = name;
     try {
-      return await this.#send({ ...config, name });
+      return await this.#send(config);
     } catch (error) {
       const kind = invalidationOf(error);
       if (kind === undefined) throw error;
@@ -126,9 +128,9 @@ export class StatementCachingClient extends pg.Client {
       // In a transaction block the error aborted the transaction: nothing may be re-run silently.
       if (this.getTransactionStatus() !== 'I') throw error;
       // Outside one, the failed statement never executed (Parse or Bind failed): run it again, once.
-      if (this.#policy.disabled) return this.#send(config);
+      config.name = this.#policy.disabled ? undefined : this.#nameFor(config.text);
       await this.#deallocateStale();
-      return this.#send({ ...config, name: this.#nameFor(config.text) });
+      return this.#send(config);
     }
   }
 
