@@ -99,7 +99,7 @@ export function resolvePostgresOptions(input: PostgresConnectionOptions): Resolv
   issues.secretsOf(options.connectionString);
   if (options.schema !== undefined && !IDENTIFIER.test(options.schema)) issues.add('schema', 'must be a plain identifier (letters, digits, _)', options.schema);
   if (options.disposeExternalPool !== undefined) flag(options.disposeExternalPool, 'disposeExternalPool', issues);
-  if (options.preparedStatements !== undefined && options.preparedStatements !== 'auto') flag(options.preparedStatements, 'preparedStatements', issues);
+  const prepared = options.preparedStatements === undefined || options.preparedStatements === 'auto' ? 'auto' : flag(options.preparedStatements, 'preparedStatements', issues);
   if (options.statementCacheSize !== undefined && !(Number.isInteger(options.statementCacheSize) && options.statementCacheSize >= 0)) {
     issues.add('statementCacheSize', 'must be a whole number, 0 or more', options.statementCacheSize);
   }
@@ -168,7 +168,7 @@ export function resolvePostgresOptions(input: PostgresConnectionOptions): Resolv
       database: parts?.database ?? options.database ?? null,
       secrets: issues.knownSecrets(),
     },
-    statements: resolveStatements(options, urlStatements),
+    statements: resolveStatements(prepared ?? 'auto', options.statementCacheSize, urlStatements),
   };
 }
 
@@ -195,10 +195,9 @@ function takeStatementParams(params: URLSearchParams, issues: OptionIssues): Url
   return out;
 }
 
-function resolveStatements(options: PostgresConnectionOptions, url: UrlStatementParams): ResolvedStatements {
+function resolveStatements(wanted: boolean | 'auto', cacheSize: number | undefined, url: UrlStatementParams): ResolvedStatements {
   const pgbouncer = url.pgbouncer === true;
-  const max = options.statementCacheSize ?? url.cacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE;
-  const wanted = options.preparedStatements ?? 'auto';
+  const max = cacheSize ?? url.cacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE;
   const mode = wanted === false || max === 0 ? 'off' : wanted === true ? 'on' : pgbouncer ? 'off' : 'auto';
   return { mode, max, pgbouncer };
 }
