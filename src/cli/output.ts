@@ -27,9 +27,10 @@ export interface CliOutput {
 
 /** Secrets found in the environment (`DATABASE_URL`'s password), for {@link CliOutput.secrets}. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  const url = env.DATABASE_URL;
-  const password = url ? passwordOf(url) : undefined;
-  return password ? [password] : [];
+  return [env.DATABASE_URL, env.DIRECT_URL].flatMap((url) => {
+    const password = url ? passwordOf(url) : undefined;
+    return password ? [password] : [];
+  });
 }
 
 /** Prints a command's result; returns its exit code. */
