@@ -158,6 +158,16 @@ describe('postgres: named prepared statements', () => {
     }
   });
 
+  test('raw SQL without parameters keeps the simple protocol: several statements in one string still run', async () => {
+    const { prisma, close } = await open();
+    try {
+      await prisma.$executeRawUnsafe('SELECT 1; SELECT 2');
+      assert.equal((await prisma.item.findUnique({ where: { id: 1 } }))?.name, 'item 1');
+    } finally {
+      await close();
+    }
+  });
+
   test('DISCARD ALL through the client clears its statements; queries go on', async () => {
     const { prisma, close } = await open();
     try {

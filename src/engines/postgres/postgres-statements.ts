@@ -1,7 +1,8 @@
 /**
  * Named prepared statements for the pools Strata creates: a `pg.Client` subclass that gives every
- * data statement (`SELECT`, `INSERT`, `UPDATE`, `DELETE`, `WITH`, `VALUES`) a name, so the server
- * parses and plans it once per connection, bounded, and recovers from what invalidates it.
+ * parameterised data statement (`SELECT`, `INSERT`, `UPDATE`, `DELETE`, `WITH`, `VALUES` with at
+ * least one value; without values pg sends a simple query, left untouched) a name, so the server
+ * parses it once per connection, bounded, and recovers from what invalidates it.
  *
  * - **Names** are a hash of the statement text (`s_` + 20 hex digits of SHA-1), never a counter:
  *   if a pooler hands this connection's statements to another session, a name can only ever
@@ -106,7 +107,8 @@ export class StatementCachingClient extends pg.Client {
   #wants(config: unknown): config is QueryConfigLike {
     if (this.#policy.disabled || this.#policy.max <= 0 || config === null || typeof config !== 'object') return false;
     const c = config as QueryConfigLike;
-    return typeof c.text === 'string' && c.name === undefined && c.submit === undefined && Array.isArray(c.values) && DATA_STATEMENT.test(c.text);
+    // Without values pg sends a simple query (which may hold several statements): left as it is.
+    return typeof c.text === 'string' && c.name === undefined && c.submit === undefined && Array.isArray(c.values) && c.values.length > 0 && DATA_STATEMENT.test(c.text);
   }
 
   async #runNamed(config: QueryConfigLike): Promise<pg.QueryResult> {
