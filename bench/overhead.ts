@@ -8,13 +8,17 @@
  *   bare Prisma     new PrismaClient({ adapter: new PrismaPg({ connectionString }) })
  *   bare Prisma A/A a second, identical bare client: the control row; its distance from 1.000×
  *                   is the noise floor of the run (a noisy neighbour, GC, scheduling)
- *   Strata          the `db` from createDatabase(), tracing off
- *   Strata+tracing  the same `db` with enablePrismaTracing() to a no-op span processor
+ *   Strata          the `db` from createDatabase(), tracing off: named prepared statements (the default)
+ *   Strata unnamed  a second `db` with `preparedStatements: false` (what Strata did before)
+ *   Strata+tracing  the first `db` with enablePrismaTracing() to a no-op span processor
  * Work: point reads (findUnique by id) and single-row inserts (create), sequential awaits.
  * Interleaved rounds: every round runs every contender on its slice, in a rotated order, so drift
  * (autovacuum, CPU frequency, cache warmth) hits all of them equally. One warm-up slice each first.
  *
  * Run: npm run bench:overhead   (server: STRATA_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)
+ * BENCH_GENERIC_PLANS=1 adds "Strata generic": Strata's `db` with `plan_cache_mode=force_generic_plan` in
+ * the URL's `options`, so its prepared statements are planned once (Prisma's LIMIT/OFFSET parameters
+ * otherwise keep PostgreSQL on custom plans, re-planned each execution).
  * BENCH_NAMED_STATEMENTS=1 adds "Prisma+named": bare Prisma with adapter-pg's
  * `statementNameGenerator` (prepared statements named by a hash of their SQL), to size that option.
  * Sizes: BENCH_READS (default 20000), BENCH_INSERTS (default 5000), BENCH_ROUNDS (default 20).
@@ -44,6 +48,7 @@ const INSERTS = Number(process.env.BENCH_INSERTS ?? 5_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const SEED_ROWS = 10_000;
 const NAMED = process.env.BENCH_NAMED_STATEMENTS === '1';
+const GENERIC = process.env.BENCH_GENERIC_PLANS === '1';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 const SCHEMA = `${rootSchema('postgresql')}
@@ -161,7 +166,10 @@ async function main(): Promise<void> {
     };
     named = NAMED ? new PrismaClient({ adapter: new PrismaPg({ connectionString: url.href }, { statementNameGenerator: statementName }) }) : undefined;
     const namedClient = named;
-    const db = await createDatabase({ PrismaClient: PrismaClient as never, config }) as unknown as ItemClient;
+    const db = (await createDatabase({ PrismaClient: PrismaClient as never, config })) as unknown as ItemClient;
+    const unnamed = (await createDatabase({ PrismaClient: PrismaClient as never, config: { ...config, preparedStatements: false } })) as unknown as ItemClient;
+    const genericUrl = `${url.href}?options=${encodeURIComponent('-c plan_cache_mode=force_generic_plan')}`;
+    const generic = GENERIC ? ((await createDatabase({ PrismaClient: PrismaClient as never, config: { ...config, url: genericUrl } })) as unknown as ItemClient) : undefined;
     const provider = new BasicTracerProvider({ spanProcessors: [dropSpans] });
 
     const id = (i: number): number => (i % SEED_ROWS) + 1;
@@ -177,6 +185,10 @@ async function main(): Promise<void> {
         ? []
         : [{ name: 'Prisma+named', read: (i: number) => namedClient.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => namedClient.item.create({ data: { name: `named ${i}`, n: i } }) }]),
       { name: 'Strata', read: (i) => db.item.findUnique({ where: { id: id(i) } }), insert: (i) => db.item.create({ data: { name: `strata ${i}`, n: i } }) },
+      ...(generic === undefined
+        ? []
+        : [{ name: 'Strata generic', read: (i: number) => generic.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => generic.item.create({ data: { name: `generic ${i}`, n: i } }) }]),
+      { name: 'Strata unnamed', read: (i) => unnamed.item.findUnique({ where: { id: id(i) } }), insert: (i) => unnamed.item.create({ data: { name: `unnamed ${i}`, n: i } }) },
       {
         name: 'Strata+tracing',
         read: (i) => db.item.findUnique({ where: { id: id(i) } }),

@@ -36,6 +36,7 @@ export type StrataErrorCode =
   | 'SEED_FAILED'
   // runtime
   | 'REPLICA_ERROR'
+  | 'MAYBE_COMMITTED'
   // tenancy
   | 'TENANT_INVALID_ID'
   | 'TENANT_NOT_FOUND'

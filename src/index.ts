@@ -32,7 +32,8 @@ export { generate, generateFromComposed } from './generate/index.js';
 export type { GenerateOptions, GenerateResult } from './generate/index.js';
 
 // Runtime
-export { closeDatabases, createDatabase, isDatabaseAdapter, isTransientError, readYourWritesScope, testConnection, withRetry } from './runtime/index.js';
+export { classifyFailure, closeDatabases, createDatabase, isDatabaseAdapter, isTransientError, readYourWritesScope, testConnection, withRetry } from './runtime/index.js';
+export type { ClassifiedFailure, FailureOutcome } from './runtime/index.js';
 export type { IsolationLevel, RetryOptions, ShutdownOptions, StrataDatabase, StrataExtras, TransactionClient, TransactionOptions } from './runtime/index.js';
 export type { CreateDatabaseOptions, DatabaseClient, PrismaClientClass, PrismaLogLevel, StrataClientOptions } from './runtime/index.js';
 export type {

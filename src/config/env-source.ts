@@ -20,6 +20,7 @@ export const ENV_KEYS = {
   STRATA_ENGINE: 'engine',
   STRATA_DATA_PATH: 'dataPath',
   STRATA_RUNTIME: 'runtime',
+  DIRECT_URL: 'directUrl',
 } as const satisfies Record<string, keyof StrataConfig>;
 
 const envSchema = z.object({
@@ -27,6 +28,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   STRATA_DATA_PATH: z.string().optional(),
   STRATA_RUNTIME: z.enum(RUNTIMES).optional(),
+  DIRECT_URL: z.string().optional(),
 });
 
 /**

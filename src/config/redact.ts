@@ -103,12 +103,18 @@ function safeEncodeUri(value: string): string | undefined {
 }
 
 /**
- * The secrets a resolved config holds, for {@link redactSecrets}: the URL's, the connection
+ * The secrets a resolved config holds, for {@link redactSecrets}: the URL's, the direct URL's, the connection
  * password, and every replica URL's.
  */
-export function configSecrets(config: { url?: string | undefined; connection?: Pick<ConnectionFields, 'password'> | undefined; replicas?: readonly string[] }): string[] {
+export function configSecrets(config: {
+  url?: string | undefined;
+  directUrl?: string | undefined;
+  connection?: Pick<ConnectionFields, 'password'> | undefined;
+  replicas?: readonly string[];
+}): string[] {
   const secrets: string[] = [];
   if (config.url !== undefined) secrets.push(...secretsOf(config.url));
+  if (config.directUrl !== undefined) secrets.push(...secretsOf(config.directUrl));
   if (config.connection?.password) secrets.push(config.connection.password);
   for (const replica of config.replicas ?? []) secrets.push(...secretsOf(replica));
   return [...new Set(secrets)];

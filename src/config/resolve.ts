@@ -134,6 +134,8 @@ export async function resolveConfig(
     tenancy: resolveTenancy(values, plugins, origins),
     runtime: values.runtime ?? DEFAULTS.runtime,
     source,
+    directUrl: values.directUrl,
+    preparedStatements: values.preparedStatements ?? 'auto',
   };
 }
 

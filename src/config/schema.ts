@@ -48,6 +48,8 @@ export const strataConfigSchema = z.strictObject({
     })
     .optional(),
   runtime: z.enum(RUNTIMES).optional(),
+  directUrl: nonEmpty.optional(),
+  preparedStatements: z.union([z.boolean(), z.literal('auto')]).optional(),
 });
 
 const looseBool = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False']).transform((v) => v.toLowerCase() === 'true')]);

@@ -79,6 +79,18 @@ export interface StrataConfig {
    * `strata generate` refuses with a clear error (see `RUNTIMES`). Default `'nodejs'`.
    */
   runtime?: Runtime;
+  /**
+   * A URL that reaches the database directly, bypassing a connection pooler such as PgBouncer
+   * in transaction mode: `migrate`, `deploy`, `status`, `reset`, shadow databases and the
+   * migration lock use it, the app's queries keep `url`. Default: `DIRECT_URL`, else `url`.
+   */
+  directUrl?: string;
+  /**
+   * Named prepared statements on `postgres` (parsed and planned once per connection, bounded by
+   * `statement_cache_size` of the URL, default 100, re-prepared after DDL). `'auto'`: on unless
+   * the URL says `pgbouncer=true` or a transaction-mode pooler is detected. Default `'auto'`.
+   */
+  preparedStatements?: boolean | 'auto';
 }
 
 /** `tenancy` in the config: schema-per-tenant isolation. */
@@ -173,4 +185,8 @@ export interface ResolvedConfig {
   runtime: Runtime;
   /** Where values came from. */
   source: ConfigSource;
+  /** See {@link StrataConfig.directUrl}. May contain a password: redact before printing. */
+  directUrl?: string | undefined;
+  /** See {@link StrataConfig.preparedStatements}. Default `'auto'`. */
+  preparedStatements?: boolean | 'auto';
 }

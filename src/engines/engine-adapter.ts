@@ -19,6 +19,10 @@ export interface EngineConnection {
   connection?: ConnectionFields | undefined;
   /** Absolute data directory (pglite) or database file (sqlite). Wins over `url` for those engines. */
   dataPath?: string | undefined;
+  /** A URL that bypasses a connection pooler, for migrations and their lock (see `StrataConfig.directUrl`). */
+  directUrl?: string | undefined;
+  /** Named prepared statements (postgres): see `StrataConfig.preparedStatements`. Default `'auto'`. */
+  preparedStatements?: boolean | 'auto' | undefined;
 }
 
 /** A driver adapter factory plus ownership of what Strata opened to build it. */

@@ -139,7 +139,7 @@ export async function openEngineLock(config: ResolvedConfig): Promise<EngineLock
       cause: error,
     });
   }
-  return module.openLock({ engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath });
+  return module.openLock({ engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath, directUrl: config.directUrl });
 }
 
 /** Report the wait through `onWait` every `reportEveryMs` until stopped. */

@@ -8,6 +8,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ResolvedConfig } from '../config/types.js';
 import type { EngineAdapter, EngineConnection } from '../engines/engine-adapter.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
+import { trackAttemptOutcomes } from './attempt-outcome.js';
 import { attachTenancy, tenantDriverFactory } from '../tenancy/router.js';
 import { replicaConnections, replicaError } from './replicas.js';
 import type { ShutdownOptions } from './shutdown.js';
@@ -97,7 +98,13 @@ function registry(): Map<string, Entry> {
  */
 export async function createDatabase<TClient extends DatabaseClient>(options: CreateDatabaseOptions<TClient>): Promise<StrataDatabase<TClient>> {
   const config = options.config ?? (await loadProjectConfig(options.root));
-  const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath };
+  const connection: EngineConnection = {
+    engine: config.engine,
+    url: config.url,
+    connection: config.connection,
+    dataPath: config.dataPath,
+    ...(config.preparedStatements === undefined ? {} : { preparedStatements: config.preparedStatements }),
+  };
   const replicas = config.replicas ?? [];
   const key = datasourceKey(connection, replicas);
   if (options.shutdown !== false) installShutdownHooks({ close: closeDatabases, isOpen: () => registry().size > 0 }, options.shutdown);
@@ -108,7 +115,7 @@ export async function createDatabase<TClient extends DatabaseClient>(options: Cr
   const open = async (target: EngineConnection): Promise<Opened & { client: TClient }> => {
     const adapter = await createEngineAdapter(target);
     // Tenancy: one client for every tenant; the factory routes the placeholder schema, `db.tenant(id)` sets the tenant.
-    const client = new options.PrismaClient({ adapter: tenantDriverFactory(adapter.factory, config), log });
+    const client = new options.PrismaClient({ adapter: tenantDriverFactory(trackAttemptOutcomes(adapter.factory), config), log });
     return { adapter, client: attachTenancy(client, config) };
   };
   const replicaTargets = replicaConnections(config.engine, replicas).map((target, i) => open(target).catch((error: unknown) => Promise.reject(replicaError(error, replicas[i] ?? '', i))));
@@ -151,7 +158,7 @@ async function closeOpened(opened: Promise<Opened[]>): Promise<void> {
 
 /** A key for the datasource (engine plus where it points), hashed so the registry never shows a password in a debugger or heap dump. */
 function datasourceKey(connection: EngineConnection, replicas: readonly string[]): string {
-  const target = JSON.stringify([connection.engine, connection.dataPath ?? null, connection.url ?? null, connection.connection ?? null, replicas]);
+  const target = JSON.stringify([connection.engine, connection.dataPath ?? null, connection.url ?? null, connection.connection ?? null, replicas, connection.preparedStatements ?? null]);
   return createHash('sha256').update(target).digest('hex');
 }
 

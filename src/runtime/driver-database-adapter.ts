@@ -5,6 +5,7 @@
  */
 import type { ArgType, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import { redactSecrets } from '../config/redact.js';
+import { trackAttemptOutcomes } from './attempt-outcome.js';
 import { StrataError } from '../errors.js';
 import type { ConnectionFault } from './connection-faults.js';
 import { connectionFault } from './connection-faults.js';
@@ -51,7 +52,8 @@ export function createDriverDatabaseAdapter<TClient extends RawDatabaseClient = 
   let lastError: string | null = null;
   let lastFault: ConnectionFault | null = null;
 
-  const getDriverAdapter = (): SqlDriverAdapterFactory => (factory ??= spec.createFactory());
+  // Tracked, so withRetry knows whether a lost connection can have left a write behind.
+  const getDriverAdapter = (): SqlDriverAdapterFactory => (factory ??= trackAttemptOutcomes(spec.createFactory()));
   const openDirect = (): Promise<SqlDriverAdapter> => {
     direct ??= Promise.resolve()
       .then(() => getDriverAdapter().connect())

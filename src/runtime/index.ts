@@ -18,5 +18,5 @@ export { isDatabaseAdapter } from './database-adapter.js';
 export type { DatabaseAdapter, DatabaseConnectionOptions, DatabaseProvider, DatabaseStatus, RawDatabaseClient } from './database-adapter.js';
 export { testConnection } from './test-connection.js';
 export type { TestConnectionOptions, TestConnectionResult, TestConnectionTarget } from './test-connection.js';
-export { backoffDelay, classifyError, isTransientError, RETRY_DEFAULTS, withRetry } from './retry.js';
-export type { ClassifyErrorOptions, RetryEvent, RetryJitter, RetryLogger, RetryOptions, TransientReason } from './retry.js';
+export { backoffDelay, classifyError, classifyFailure, isTransientError, RETRY_DEFAULTS, withRetry } from './retry.js';
+export type { ClassifiedFailure, ClassifyErrorOptions, FailureOutcome, RetryEvent, RetryJitter, RetryLogger, RetryOptions, TransientReason } from './retry.js';

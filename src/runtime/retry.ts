@@ -4,11 +4,14 @@
  * with capped exponential backoff, jitter and a total time budget. Everything else fails at once.
  */
 import { redactSecrets } from '../config/redact.js';
-import type { TransientReason } from './transient-errors.js';
-import { classifyError } from './transient-errors.js';
+import { StrataError } from '../errors.js';
+import type { AttemptRecord } from './attempt-outcome.js';
+import { withAttemptRecord } from './attempt-outcome.js';
+import type { ClassifiedFailure, FailureOutcome, TransientReason } from './transient-errors.js';
+import { classifyFailure } from './transient-errors.js';
 
-export { classifyError, isTransientError } from './transient-errors.js';
-export type { ClassifyErrorOptions, TransientReason } from './transient-errors.js';
+export { classifyError, classifyFailure, isTransientError } from './transient-errors.js';
+export type { ClassifiedFailure, ClassifyErrorOptions, FailureOutcome, TransientReason } from './transient-errors.js';
 
 /** What {@link RetryOptions.onRetry} receives before each wait. */
 export interface RetryEvent {
@@ -20,6 +23,8 @@ export interface RetryEvent {
   error: unknown;
   /** Why it is retried; `undefined` when a custom `retryIf` accepted an error the classifier does not know. */
   reason: TransientReason | undefined;
+  /** What the failure says about the work (`'maybe-committed'` is retried only with `idempotent`). */
+  outcome: FailureOutcome | undefined;
 }
 
 /** Where the retry log line goes: anything with a `warn(message)` method, such as `console` or a pino logger. */
@@ -60,7 +65,16 @@ export interface RetryOptions {
    *
    * @example retryIf: (error, { reason }) => reason !== undefined || isMyQueueBusy(error)
    */
-  retryIf?: (error: unknown, context: { attempt: number; reason: TransientReason | undefined }) => boolean;
+  retryIf?: (error: unknown, context: { attempt: number; reason: TransientReason | undefined; outcome: FailureOutcome | undefined }) => boolean;
+  /**
+   * Whether running the operation twice is harmless (a read, an upsert, `ON CONFLICT DO NOTHING`
+   * on a unique key). When `false`, a failure that may have committed (the connection was lost
+   * while a write or `COMMIT` was in flight) is never retried: it rejects with StrataError
+   * `MAYBE_COMMITTED` instead. Failures that provably did not execute (refused connection,
+   * serialization failure, deadlock, a lost connection inside an open transaction or during a
+   * read) are retried either way. Default `false`.
+   */
+  idempotent?: boolean;
   /** Retry Prisma's P2024 (pool timeout) too. Default `false`. */
   retryOnPoolTimeout?: boolean;
   /** Called before each wait, e.g. to count retries in metrics. Default: none. */
@@ -100,8 +114,9 @@ export const RETRY_DEFAULTS = {
  * time budget run out, or the failure is not transient, the last error is rethrown as it is.
  *
  * A retried operation runs again from the start, so wrap a whole unit of work: one statement, or
- * one `$transaction`. A connection lost during `COMMIT` can leave the write applied, so make
- * retried writes idempotent (`ON CONFLICT DO NOTHING`, `upsert`) where a duplicate would hurt.
+ * one `$transaction`. Only failures that provably did not execute are retried by default; one that
+ * may have committed (a connection lost while a write or `COMMIT` was in flight) rejects with
+ * StrataError `MAYBE_COMMITTED`, unless `idempotent: true` says running it twice is harmless.
  *
  * @param fn the operation; receives the attempt number, from 1.
  * @example
@@ -119,21 +134,51 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
   const started = now();
   for (let attempt = 1; ; attempt++) {
     signal?.throwIfAborted();
+    const { record, result } = withAttemptRecord(() => fn(attempt));
     try {
-      return await fn(attempt);
+      return await result;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      const reason = classifyError(error, { poolTimeout: options.retryOnPoolTimeout ?? false });
-      const wanted = options.retryIf ? options.retryIf(error, { attempt, reason }) : reason !== undefined;
+      const failure = classifyFailure(error, { poolTimeout: options.retryOnPoolTimeout ?? false });
+      const reason = failure?.reason;
+      const outcome = failure === undefined ? undefined : outcomeOf(failure, record);
+      if (outcome === 'maybe-committed' && options.idempotent !== true) throw maybeCommitted(error, failure!, attempt, options);
+      const wanted = options.retryIf ? options.retryIf(error, { attempt, reason, outcome }) : reason !== undefined;
       if (!wanted || attempt > retries) throw error;
       const delayMs = backoffDelay(attempt, options);
       if (now() - started + delayMs > budgetMs) throw error;
-      const event: RetryEvent = { attempt, delayMs, error, reason };
+      const event: RetryEvent = { attempt, delayMs, error, reason, outcome };
       options.onRetry?.(event);
       if (options.logger !== false) (options.logger ?? console).warn(retryLine(event, retries, options));
       await sleep(delayMs, signal);
     }
   }
+}
+
+/**
+ * A lost connection counts as "maybe committed" unless the adapter saw where it happened and every
+ * loss of this attempt was harmless (a read, a statement inside a transaction the server rolled back).
+ */
+function outcomeOf(failure: ClassifiedFailure, record: AttemptRecord): FailureOutcome {
+  if (failure.outcome === 'not-executed') return 'not-executed';
+  return !record.maybeCommitted && record.harmlessLosses > 0 ? 'not-executed' : 'maybe-committed';
+}
+
+function maybeCommitted(error: unknown, failure: ClassifiedFailure, attempt: number, options: RetryOptions): StrataError {
+  const label = options.label ?? 'database operation';
+  const code = errorCode(error);
+  return new StrataError(
+    'MAYBE_COMMITTED',
+    `${label} may have committed: its connection was lost (${failure.reason}${code === undefined ? '' : `, ${code}`}) while a write or COMMIT was in flight, ` +
+      `so whether it took effect is unknown. It was not run again (attempt ${attempt}), to avoid applying it twice.`,
+    {
+      hint:
+        'Check whether the write took effect before running it again. To let withRetry re-run it, make it idempotent ' +
+        '(a unique key with ON CONFLICT DO NOTHING, or upsert) and pass `idempotent: true`.',
+      cause: error,
+      details: { reason: failure.reason, attempt },
+    },
+  );
 }
 
 /**

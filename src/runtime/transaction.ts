@@ -1,7 +1,9 @@
 /**
  * `db.transaction()`: an interactive `$transaction` on the primary, run again from the start
- * through `withRetry` when it fails for a transient reason (serialization failure, deadlock,
- * P2034, a dropped connection). Anything else fails at once.
+ * through `withRetry` when it fails in a way that provably did not commit (serialization failure,
+ * deadlock, P2034, a refused connection, a connection lost before `COMMIT` — the server rolled the
+ * transaction back). A connection lost during `COMMIT` may have committed: that rejects with
+ * `MAYBE_COMMITTED` unless `idempotent: true`. Anything else fails at once.
  */
 import { StrataError } from '../errors.js';
 import { recordWrite } from './read-your-writes.js';
@@ -30,10 +32,12 @@ export interface TransactionCapableClient {
 
 /**
  * Run `fn` in an interactive transaction of `client`, retried as a whole on transient failures
- * (default 3 retries within 10 s, see `RETRY_DEFAULTS`); each retry is logged with its reason
- * and attempt, passwords masked. `fn` may run more than once: keep side effects outside it.
+ * that provably did not commit (default 3 retries within 10 s, see `RETRY_DEFAULTS`); each retry
+ * is logged with its reason and attempt, passwords masked. `fn` may run more than once: keep side
+ * effects outside it.
  *
- * @throws the last error of `fn` or of the commit; StrataError `INVALID_ARGUMENT` when `client`
+ * @throws the last error of `fn` or of the commit; StrataError `MAYBE_COMMITTED` when the
+ *   connection was lost during `COMMIT` (and not `idempotent`); `INVALID_ARGUMENT` when `client`
  *   has no `$transaction`.
  */
 export async function runTransaction<TTx, R>(client: unknown, fn: (tx: TTx, attempt: number) => Promise<R>, options: TransactionOptions = {}): Promise<R> {

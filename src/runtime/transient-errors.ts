@@ -29,7 +29,43 @@ export type TransientReason =
   /** SQLSTATE 08000, 08001, 08003, 08006: connection exceptions. */
   | 'connection-exception'
   /** Prisma P2024: no pool connection free in time. Only with `poolTimeout: true`. */
-  | 'pool-timeout';
+  | 'pool-timeout'
+  /**
+   * A prepared statement the DDL or a pooler invalidated (0A000 `cached plan must not change
+   * result type`, 26000, 42P05): refused before it ran; in a transaction, the transaction aborted.
+   */
+  | 'statement-invalidated';
+
+/**
+ * What a transient failure says about the work that failed.
+ * - `'not-executed'`: provably no effect — nobody was reached (refused, unreachable, starting
+ *   up), or the server refused or rolled the work back (serialization failure, deadlock, lock
+ *   timeout, an invalidated statement): running it again cannot duplicate it.
+ * - `'maybe-committed'`: the connection was lost while the work was in flight (reset, closed,
+ *   timed out, the server shut down): a write or `COMMIT` that was sent may have committed.
+ */
+export type FailureOutcome = 'not-executed' | 'maybe-committed';
+
+/** A transient failure: why, and what it says about the work (see {@link FailureOutcome}). */
+export interface ClassifiedFailure {
+  reason: TransientReason;
+  outcome: FailureOutcome;
+}
+
+const OUTCOMES: Readonly<Record<TransientReason, FailureOutcome>> = {
+  'serialization-failure': 'not-executed',
+  deadlock: 'not-executed',
+  'lock-timeout': 'not-executed',
+  'transaction-conflict': 'not-executed',
+  'database-unreachable': 'not-executed',
+  'server-unavailable': 'not-executed',
+  'pool-timeout': 'not-executed',
+  'statement-invalidated': 'not-executed',
+  'connection-closed': 'maybe-committed',
+  timeout: 'maybe-committed',
+  'server-shutdown': 'maybe-committed',
+  'connection-exception': 'maybe-committed',
+};
 
 /** Options of {@link classifyError}. */
 export interface ClassifyErrorOptions {
@@ -51,7 +87,12 @@ const SQLSTATES: Readonly<Record<string, TransientReason>> = {
   '08001': 'connection-exception',
   '08003': 'connection-exception',
   '08006': 'connection-exception',
+  '26000': 'statement-invalidated',
+  '42P05': 'statement-invalidated',
 };
+
+/** 0A000 is "feature not supported" in general; only this message is an invalidated plan. */
+const STALE_PLAN = /cached plan must not change result type/i;
 
 const SOCKET_CODES: Readonly<Record<string, TransientReason>> = {
   ECONNRESET: 'connection-closed',
@@ -119,6 +160,19 @@ export function classifyError(error: unknown, options: ClassifyErrorOptions = {}
 }
 
 /**
+ * {@link classifyError} plus what the failure says about the work (see {@link FailureOutcome}),
+ * or `undefined` when it is not transient.
+ *
+ * @example
+ * classifyFailure(Object.assign(new Error('deadlock detected'), { code: '40P01' }))
+ * // { reason: 'deadlock', outcome: 'not-executed' }
+ */
+export function classifyFailure(error: unknown, options: ClassifyErrorOptions = {}): ClassifiedFailure | undefined {
+  const reason = classifyError(error, options);
+  return reason === undefined ? undefined : { reason, outcome: OUTCOMES[reason] };
+}
+
+/**
  * Whether `error` is a transient database failure worth retrying (see {@link classifyError}).
  *
  * @example
@@ -137,6 +191,7 @@ function classifyNode(node: Record<string, unknown>, options: ClassifyErrorOptio
   const code = node['code'];
   if (typeof code === 'string') {
     if (code === 'P2024') return options.poolTimeout ? 'pool-timeout' : undefined;
+    if (code === '0A000') return isStalePlan(node) ? 'statement-invalidated' : undefined;
     const byCode = PRISMA_CODES[code] ?? SQLSTATES[code] ?? SOCKET_CODES[code] ?? MYSQL_NAMED[code];
     if (byCode !== undefined) return byCode;
   }
@@ -158,11 +213,17 @@ function classifyAdapterPayload(kind: string, payload: Record<string, unknown>):
   if (ADAPTER_KINDS[kind]) return ADAPTER_KINDS[kind];
   const code = payload['code'];
   const originalCode = payload['originalCode'];
+  if (kind === 'postgres' && code === '0A000') return isStalePlan(payload) ? 'statement-invalidated' : undefined;
   if (kind === 'postgres' && typeof code === 'string') return SQLSTATES[code];
   if (kind === 'mysql' && typeof code === 'number') return MYSQL_ERRNO[code] ?? SQLSTATES[String(payload['state'])];
   if (kind === 'mssql' && code === 1205) return 'deadlock';
   if (typeof originalCode === 'string') return SQLSTATES[originalCode];
   return undefined;
+}
+
+function isStalePlan(node: Record<string, unknown>): boolean {
+  const message = node['message'] ?? node['originalMessage'];
+  return typeof message === 'string' && STALE_PLAN.test(message);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

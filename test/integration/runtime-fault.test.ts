@@ -206,7 +206,7 @@ describe('runtime under a PostgreSQL restart', { skip: canRunClusters() ? false 
         await cluster.stop('fast');
         restarting = new Promise((resolve) => setTimeout(resolve, 300)).then(() => cluster.start());
       }
-      await withRetry(() => write(i), { retries: 50, maxDelayMs: 250, budgetMs: 60_000, logger: false, onRetry: () => void retries++ });
+      await withRetry(() => write(i), { retries: 50, maxDelayMs: 250, budgetMs: 60_000, logger: false, idempotent: true, onRetry: () => void retries++ });
     }
     await restarting;
     return retries;

@@ -263,11 +263,13 @@ function postgresIds(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-function asPostgres(cwd: string): SpawnOptions {
+/** Spawn options that run a binary as the `postgres` OS user when this runs as root. */
+export function asPostgres(cwd: string): SpawnOptions {
   return { ...postgresIds(), cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' } };
 }
 
-function makeBaseDir(prefix: string): string {
+/** A temp directory the `postgres` OS user owns (when this runs as root). */
+export function makeBaseDir(prefix: string): string {
   const base = mkdtempSync(join(tmpdir(), prefix));
   const ids = postgresIds();
   if (ids) chownSync(base, ids.uid, ids.gid);

@@ -1,14 +1,17 @@
 /**
  * PostgreSQL through `@prisma/adapter-pg`, which creates and owns its `pg.Pool`
  * (`$disconnect()` ends it) unless it was given the user's pool. The one file of this engine
- * that imports the driver; options are parsed in `postgres-options.ts`.
+ * that imports the driver for the app's queries; options are parsed in `postgres-options.ts`.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
 import type { PoolConfig } from 'pg';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
 import type { ResolvedPostgresOptions } from './postgres-options.js';
 import { postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';
+import type { StatementPolicy } from './postgres-statements.js';
+import { StatementCachingClient } from './postgres-statements.js';
 
 /**
  * The adapter for `connection.url` (`postgresql://user:pass@host:5432/db?schema=…`), or for
@@ -26,9 +29,18 @@ export function poolConfig(connection: EngineConnection): PoolConfig {
   return resolvePostgresOptions(postgresOptionsFromConnection(connection)).poolConfig;
 }
 
-/** The `@prisma/adapter-pg` factory for resolved options: over the user's pool when given (ended only if `disposeExternalPool`). */
+/**
+ * The `@prisma/adapter-pg` factory for resolved options: over the user's pool when given (ended
+ * only if `disposeExternalPool`), else over a pool of {@link StatementCachingClient}s that name
+ * statements unless `statements.mode` is `'off'`.
+ */
 export function createPostgresDriverFactory(resolved: ResolvedPostgresOptions): SqlMigrationAwareDriverAdapterFactory {
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };
   if (resolved.pool !== undefined) return new PrismaPg(resolved.pool, { ...options, disposeExternalPool: resolved.disposeExternalPool });
-  return new PrismaPg(resolved.poolConfig, options);
+  const { mode, max } = resolved.statements;
+  if (mode === 'off') return new PrismaPg(resolved.poolConfig, options);
+  const strataStatements: StatementPolicy = { max, mode, disabled: false, epoch: 0 };
+  // PrismaPg re-creates a pool from `pool.options` after a dispose, so the client class survives reconnects.
+  const pool = new pg.Pool({ ...resolved.poolConfig, Client: StatementCachingClient, strataStatements } as PoolConfig);
+  return new PrismaPg(pool, { ...options, disposeExternalPool: true });
 }

@@ -15,6 +15,7 @@ import type { EngineLock } from '../../migrate/lock.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { poolConfig } from './postgres-adapter.js';
 import { configSecrets, redactSecrets } from '../../config/redact.js';
+import { migrationConnection } from './postgres-options.js';
 
 /**
  * The advisory lock key: the first 8 bytes of SHA-256(`strata:migrate`) as a signed 64-bit
@@ -33,7 +34,7 @@ export const LOCK_APPLICATION_NAME = 'strata-migrate-lock';
  * const lock = openLock({ engine: 'postgres', url: 'postgresql://postgres@localhost:5432/app' });
  */
 export function openLock(connection: EngineConnection): EngineLock {
-  const config = poolConfig(connection);
+  const config = poolConfig(migrationConnection(connection, 'The migration lock'));
   const where = describe(config);
   let client: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;

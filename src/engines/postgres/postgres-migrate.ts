@@ -20,7 +20,7 @@ import pg from 'pg';
 import { StrataError } from '../../errors.js';
 import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
-import { postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';
+import { migrationConnection, postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';
 
 type WithOnError = SqlDriverAdapter & { onError(error: unknown): never; underlyingDriver(): pg.Pool };
 
@@ -101,6 +101,28 @@ function withDatabase(config: pg.PoolConfig, database: string): pg.PoolConfig {
 }
 
 /**
+ * Connect to the new shadow database once, so a pooler that does not know it (PgBouncer answers
+ * `no such database`) fails here with what to do, not later inside the schema engine.
+ */
+async function reachShadow(shadowPool: pg.Pool, name: string, description: string): Promise<void> {
+  try {
+    await shadowPool.query('SELECT 1');
+  } catch (error) {
+    const pooler = /no such database/i.test((error as Error).message);
+    throw new StrataError(
+      'DATABASE_ERROR',
+      `Could not reach the shadow database ${name} on ${description}: ${(error as Error).message}${pooler ? ' (a connection pooler such as PgBouncer sits in front of the server)' : ''}.`,
+      {
+        hint: pooler
+          ? 'Point migrations at the server itself: set `directUrl` in strata.config.ts (or DIRECT_URL) to a URL that bypasses PgBouncer.'
+          : 'Check that the user may connect to databases it creates (CREATEDB, pg_hba.conf).',
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
  * The migrate adapter for `connection` (a `ResolvedConfig` fits). Opens a pool lazily;
  * `close()` ends it.
  *
@@ -108,7 +130,7 @@ function withDatabase(config: pg.PoolConfig, database: string): pg.PoolConfig {
  * const adapter = createMigrateAdapterFactory({ engine: 'postgres', url: 'postgresql://postgres@localhost/app' });
  */
 export function createMigrateAdapterFactory(connection: EngineConnection): MigrateAdapter {
-  const resolved = resolvePostgresOptions(postgresOptionsFromConnection(connection));
+  const resolved = resolvePostgresOptions({ ...postgresOptionsFromConnection(migrationConnection(connection)), preparedStatements: false });
   const config = resolved.poolConfig;
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };
   const pool = quietPool(config);
@@ -127,6 +149,11 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
         });
       }
       const shadowPool = quietPool(withDatabase(config, name));
+      await reachShadow(shadowPool, name, description).catch(async (error: unknown) => {
+        await shadowPool.end().catch(() => {});
+        await pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+        throw error;
+      });
       const adapter = await withAdapterOverrides(new PrismaPg(shadowPool, options), { executeScript, queryRaw }).connect();
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {

@@ -5,7 +5,9 @@
 import type { Pool, PoolConfig } from 'pg';
 import type { DatabaseConnectionOptions } from '../../runtime/database-adapter.js';
 import type { AdapterTarget } from '../../runtime/driver-database-adapter.js';
+import { StrataError } from '../../errors.js';
 import type { EngineConnection } from '../engine-adapter.js';
+import { DEFAULT_STATEMENT_CACHE_SIZE } from './postgres-statement-defaults.js';
 import type { ServerEnvConfig } from '../connection-options.js';
 import {
   checkCommonOptions,
@@ -35,6 +37,28 @@ export interface PostgresConnectionOptions extends DatabaseConnectionOptions {
   pool?: Pool;
   /** Whether `disconnect()` ends the `pool` you passed in. Default `false`. */
   disposeExternalPool?: boolean;
+  /**
+   * Named prepared statements per connection (parsed and planned once, re-prepared after DDL).
+   * `'auto'`: on, except behind a transaction-mode pooler (`pgbouncer=true` in the URL, or
+   * detected by the errors it causes); `true`: on even with `pgbouncer=true`; `false`: off.
+   * Never used on a `pool` of your own. Default `'auto'`.
+   */
+  preparedStatements?: boolean | 'auto';
+  /**
+   * Prepared statements kept per connection (least recently used evicted and deallocated).
+   * `0` turns them off. Default: `statement_cache_size` of the URL, else `100`.
+   */
+  statementCacheSize?: number;
+}
+
+/** How prepared statements are used, after options and URL parameters are read. */
+export interface ResolvedStatements {
+  /** `'off'`: unnamed statements only; `'auto'`: on until a pooler is detected; `'on'`: always. */
+  mode: 'off' | 'auto' | 'on';
+  /** Statements kept per connection. */
+  max: number;
+  /** The URL says the server is PgBouncer in transaction mode (`pgbouncer=true`). */
+  pgbouncer: boolean;
 }
 
 /** What `pg.Pool` and `@prisma/adapter-pg` get, plus what the status shows. */
@@ -49,9 +73,11 @@ export interface ResolvedPostgresOptions {
   disposeExternalPool: boolean;
   /** Host, database and secrets for statuses and messages. */
   target: AdapterTarget;
+  /** Prepared statement use. */
+  statements: ResolvedStatements;
 }
 
-const KNOWN = [...COMMON_KEYS, 'schema', 'applicationName', 'pool', 'disposeExternalPool'];
+const KNOWN = [...COMMON_KEYS, 'schema', 'applicationName', 'pool', 'disposeExternalPool', 'preparedStatements', 'statementCacheSize'];
 const SCHEMES = ['postgresql', 'postgres'];
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 const HINT = 'Pass `connectionString` (e.g. postgresql://user:password@localhost:5432/app) or `host`/`database`/…; in a project, set DATABASE_URL or `url`/`connection` in strata.config.ts.';
@@ -73,6 +99,10 @@ export function resolvePostgresOptions(input: PostgresConnectionOptions): Resolv
   issues.secretsOf(options.connectionString);
   if (options.schema !== undefined && !IDENTIFIER.test(options.schema)) issues.add('schema', 'must be a plain identifier (letters, digits, _)', options.schema);
   if (options.disposeExternalPool !== undefined) flag(options.disposeExternalPool, 'disposeExternalPool', issues);
+  const prepared = options.preparedStatements === undefined || options.preparedStatements === 'auto' ? 'auto' : flag(options.preparedStatements, 'preparedStatements', issues);
+  if (options.statementCacheSize !== undefined && !(Number.isInteger(options.statementCacheSize) && options.statementCacheSize >= 0)) {
+    issues.add('statementCacheSize', 'must be a whole number, 0 or more', options.statementCacheSize);
+  }
 
   if (options.pool !== undefined) {
     issues.throwIfAny(HINT);
@@ -83,16 +113,19 @@ export function resolvePostgresOptions(input: PostgresConnectionOptions): Resolv
       schema: options.schema,
       disposeExternalPool: options.disposeExternalPool === true,
       target: { host: external.host ?? null, database: external.database ?? null, secrets: issues.knownSecrets() },
+      statements: { mode: 'off', max: 0, pgbouncer: false },
     };
   }
 
   let url: URL | undefined;
   let params: ReturnType<typeof takePoolParams> = {};
   let schema = options.schema;
+  let urlStatements: UrlStatementParams = {};
   if (options.connectionString !== undefined) {
     url = parseUrl(options.connectionString, SCHEMES, issues);
     if (url !== undefined) {
       params = takePoolParams(url.searchParams, issues);
+      urlStatements = takeStatementParams(url.searchParams, issues);
       const urlSchema = url.searchParams.get('schema') ?? undefined;
       url.searchParams.delete('schema');
       if (urlSchema !== undefined && !IDENTIFIER.test(urlSchema)) issues.add('connectionString.schema', 'must be a plain identifier', urlSchema);
@@ -135,14 +168,69 @@ export function resolvePostgresOptions(input: PostgresConnectionOptions): Resolv
       database: parts?.database ?? options.database ?? null,
       secrets: issues.knownSecrets(),
     },
+    statements: resolveStatements(prepared ?? 'auto', options.statementCacheSize, urlStatements),
   };
+}
+
+interface UrlStatementParams {
+  pgbouncer?: boolean;
+  cacheSize?: number;
+}
+
+/** `pgbouncer=true|false` and `statement_cache_size=N` (Prisma's URL parameters), removed from the URL. */
+function takeStatementParams(params: URLSearchParams, issues: OptionIssues): UrlStatementParams {
+  const out: UrlStatementParams = {};
+  const bouncer = params.get('pgbouncer');
+  params.delete('pgbouncer');
+  if (bouncer !== null) {
+    if (/^(true|false)$/i.test(bouncer)) out.pgbouncer = bouncer.toLowerCase() === 'true';
+    else issues.add('connectionString.pgbouncer', 'must be true or false', bouncer);
+  }
+  const size = params.get('statement_cache_size');
+  params.delete('statement_cache_size');
+  if (size !== null) {
+    if (/^\d{1,6}$/.test(size)) out.cacheSize = Number(size);
+    else issues.add('connectionString.statement_cache_size', 'must be a whole number, 0 or more', size);
+  }
+  return out;
+}
+
+function resolveStatements(wanted: boolean | 'auto', cacheSize: number | undefined, url: UrlStatementParams): ResolvedStatements {
+  const pgbouncer = url.pgbouncer === true;
+  const max = cacheSize ?? url.cacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE;
+  const mode = wanted === false || max === 0 ? 'off' : wanted === true ? 'on' : pgbouncer ? 'off' : 'auto';
+  return { mode, max, pgbouncer };
 }
 
 /** The adapter options for a project's resolved connection (what `createDatabase` uses). */
 export function postgresOptionsFromConnection(connection: EngineConnection): PostgresConnectionOptions {
   const url = connection.url === undefined || connection.url === '' ? undefined : connection.url;
-  if (url !== undefined) return { connectionString: url };
-  return dropUndefined({ ...connection.connection });
+  const statements = connection.preparedStatements === undefined ? {} : { preparedStatements: connection.preparedStatements };
+  if (url !== undefined) return { connectionString: url, ...statements };
+  return dropUndefined({ ...connection.connection, ...statements });
+}
+
+/**
+ * Where migrations (and their session-level lock, and shadow databases) connect: `directUrl`
+ * when set, else the connection itself. A transaction-mode pooler cannot hold a session lock or
+ * reach a freshly created shadow database, so a URL with `pgbouncer=true` and no `directUrl` is refused.
+ *
+ * @param purpose what wants to connect, for the message (e.g. `'Migrations'`).
+ * @throws StrataError `OPERATION_REFUSED` for `pgbouncer=true` without `directUrl`.
+ */
+export function migrationConnection(connection: EngineConnection, purpose = 'Migrations'): EngineConnection {
+  const direct = connection.directUrl === undefined || connection.directUrl === '' ? undefined : connection.directUrl;
+  if (direct !== undefined) return { ...connection, url: direct, connection: undefined };
+  if (connection.url !== undefined && /[?&]pgbouncer=true(?:&|$)/i.test(connection.url)) {
+    throw new StrataError(
+      'OPERATION_REFUSED',
+      `${purpose} cannot run through PgBouncer in transaction mode (the database URL says pgbouncer=true): the migration lock needs one session, and shadow databases are not in PgBouncer's [databases] list.`,
+      {
+        hint: 'Set `directUrl` in strata.config.ts (or the DIRECT_URL variable) to a URL that reaches PostgreSQL itself, e.g. postgresql://user:password@db-host:5432/app; the app keeps using `url`.',
+      },
+    );
+  }
+  return connection;
 }
 
 /** What {@link getPostgresConfig} returns: options for `createPostgresAdapter`, plus NetScript's field names. */

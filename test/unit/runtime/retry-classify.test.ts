@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PrismaClientKnownRequestError, PrismaClientValidationError } from '@prisma/client/runtime/client';
 import { DriverAdapterError } from '@prisma/driver-adapter-utils';
-import { classifyError, isTransientError } from '../../../src/runtime/retry.js';
+import { classifyError, classifyFailure, isTransientError } from '../../../src/runtime/retry.js';
 
 /** An error shaped like one `pg` raises for a server-side failure. */
 function pgError(code: string, message = `pg error ${code}`): Error {
@@ -107,5 +107,25 @@ describe('classifyError', () => {
     assert.equal(isTransientError(prismaKnown('P1000', { kind: 'AuthenticationFailed', user: 'app' })), false);
     assert.equal(isTransientError(undefined), false);
     assert.equal(isTransientError('ECONNRESET'), false);
+  });
+
+  test('tells "provably not executed" from "may have committed"', () => {
+    const outcome = (e: unknown): string | undefined => classifyFailure(e)?.outcome;
+    assert.equal(outcome(pgError('40001', 'could not serialize access')), 'not-executed');
+    assert.equal(outcome(pgError('40P01', 'deadlock detected')), 'not-executed');
+    assert.equal(outcome(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })), 'not-executed');
+    assert.equal(outcome(pgError('57P03', 'the database system is starting up')), 'not-executed');
+    assert.equal(outcome(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })), 'maybe-committed');
+    assert.equal(outcome(new Error('Connection terminated unexpectedly')), 'maybe-committed');
+    assert.equal(outcome(pgError('57P01', 'terminating connection due to administrator command')), 'maybe-committed');
+    assert.equal(outcome(new Error('syntax error')), undefined);
+  });
+
+  test('an invalidated prepared statement is transient and not executed; other 0A000 errors are not transient', () => {
+    assert.deepEqual(classifyFailure(pgError('0A000', 'cached plan must not change result type')), { reason: 'statement-invalidated', outcome: 'not-executed' });
+    assert.equal(classifyError(pgError('26000', 'prepared statement "s_1" does not exist')), 'statement-invalidated');
+    assert.equal(classifyError(pgError('42P05', 'prepared statement "s_1" already exists')), 'statement-invalidated');
+    assert.equal(classifyError(prismaKnown('P2010', { kind: 'postgres', code: '0A000', severity: 'ERROR', message: 'cached plan must not change result type', detail: undefined, column: undefined, hint: undefined })), 'statement-invalidated');
+    assert.equal(classifyError(pgError('0A000', 'cannot use a subquery here')), undefined);
   });
 });

@@ -106,8 +106,8 @@ describe('withRetry', () => {
     const { fn } = failing(first, second);
     await withRetry(fn, { ...time.options, onRetry: (event) => events.push(event) });
     assert.deepEqual(events, [
-      { attempt: 1, delayMs: 25, error: first, reason: 'serialization-failure' },
-      { attempt: 2, delayMs: 50, error: second, reason: 'deadlock' },
+      { attempt: 1, delayMs: 25, error: first, reason: 'serialization-failure', outcome: 'not-executed' },
+      { attempt: 2, delayMs: 50, error: second, reason: 'deadlock', outcome: 'not-executed' },
     ]);
   });
 
@@ -121,7 +121,7 @@ describe('withRetry', () => {
     assert.equal(narrowed.attempts.length, 1);
     const seen: unknown[] = [];
     await withRetry(failing(serialization()).fn, { ...time.options, retryIf: (_e, ctx) => (seen.push(ctx), true) });
-    assert.deepEqual(seen, [{ attempt: 1, reason: 'serialization-failure' }]);
+    assert.deepEqual(seen, [{ attempt: 1, reason: 'serialization-failure', outcome: 'not-executed' }]);
   });
 
   test('retries P2024 only with retryOnPoolTimeout', async () => {
@@ -154,8 +154,25 @@ describe('withRetry', () => {
     const time = fakeTime();
     const lines: string[] = [];
     const error = Object.assign(new Error('auth with sekrit-token dropped'), { code: 'ECONNRESET' });
-    await withRetry(failing(error).fn, { ...time.options, logger: { warn: (line) => lines.push(line) }, secrets: ['sekrit-token'] });
+    await withRetry(failing(error).fn, { ...time.options, idempotent: true, logger: { warn: (line) => lines.push(line) }, secrets: ['sekrit-token'] });
     assert.ok(!lines[0]!.includes('sekrit-token'), lines[0]);
+  });
+
+  test('a lost connection (maybe committed) is retried only with idempotent: true; otherwise MAYBE_COMMITTED, cause kept', async () => {
+    const time = fakeTime();
+    const reset = (): Error => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const once = failing(reset());
+    const error = reset();
+    await assert.rejects(withRetry(failing(error).fn, { ...time.options, label: 'placeOrder' }), (e: Error & { code?: string; hint?: string }) => {
+      assert.equal(e.code, 'MAYBE_COMMITTED');
+      assert.match(e.message, /placeOrder may have committed/);
+      assert.match(e.hint ?? '', /idempotent: true/);
+      assert.equal(e.cause, error);
+      return true;
+    });
+    assert.equal(await withRetry(once.fn, { ...time.options, idempotent: true }), 'ok');
+    const refused = failing(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    assert.equal(await withRetry(refused.fn, time.options), 'ok', 'a refused connection never executed: retried');
   });
 
   test('logs to console.warn by default', async (t) => {
