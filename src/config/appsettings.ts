@@ -82,6 +82,9 @@ export function readAppsettings(file: string, label: string): ConfigLayer | unde
     migrations: s.Migrations,
     seed: s.Seed,
     appNamespace: s.AppNamespace,
+    extensions: s.Extensions,
+    previewFeatures: s.PreviewFeatures,
+    relationMode: s.RelationMode,
   });
   return { label, file, values, origins: originsOf(values, label) };
 }
