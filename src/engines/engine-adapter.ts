@@ -19,6 +19,8 @@ export interface EngineConnection {
   connection?: ConnectionFields | undefined;
   /** Absolute data directory (pglite) or database file (sqlite). Wins over `url` for those engines. */
   dataPath?: string | undefined;
+  /** PostgreSQL extensions the schema uses: PGlite loads their modules when it opens. Default none. */
+  extensions?: ReadonlyArray<{ name: string }> | undefined;
 }
 
 /** A driver adapter factory plus ownership of what Strata opened to build it. */

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { withDotenv } from '../config/env-source.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 
@@ -27,7 +28,10 @@ export interface SeedRun {
 
 /** Options of {@link seed}. */
 export interface SeedOptions {
-  /** Environment of the seed processes. Default `process.env`. */
+  /**
+   * Environment of the seed processes, with `<root>/.env` filling what it leaves unset (as the
+   * CLI and the generated `db` do). Default `process.env`.
+   */
   env?: NodeJS.ProcessEnv;
   /** Receives each seed's output as it arrives (the CLI streams it). Default: collected only. */
   onOutput?: (text: string) => void;
@@ -59,9 +63,10 @@ export function seedFiles(config: Pick<ResolvedConfig, 'seed' | 'plugins'>): Arr
 export async function seed(config: ResolvedConfig, options: SeedOptions = {}): Promise<SeedResult> {
   const ran: SeedRun[] = [];
   const loader = typeScriptLoader(config.root);
+  const env = withDotenv(options.env ?? process.env, config.root);
   for (const { owner, file } of seedFiles(config)) {
     const started = Date.now();
-    const { code, output } = await runSeed(loader, file, config.root, options);
+    const { code, output } = await runSeed(loader, file, config.root, env, options);
     const shown = relative(config.root, file) || file;
     if (code !== 0) {
       const tail = output.trim().split('\n').slice(-8).join('\n');
@@ -75,9 +80,9 @@ export async function seed(config: ResolvedConfig, options: SeedOptions = {}): P
   return { ran };
 }
 
-function runSeed(loader: string, file: string, cwd: string, options: SeedOptions): Promise<{ code: number; output: string }> {
+function runSeed(loader: string, file: string, cwd: string, env: NodeJS.ProcessEnv, options: SeedOptions): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', loader, file], { cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', loader, file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const take = (chunk: Buffer) => {
       const text = chunk.toString();

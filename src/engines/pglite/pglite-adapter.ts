@@ -9,6 +9,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { StrataError } from '../../errors.js';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 
 /** A PGlite factory that opens its database on first use, plus the handle to close it. */
 export interface PgliteAdapter extends EngineAdapter {
@@ -37,7 +38,7 @@ export function createAdapter(connection: EngineConnection): PgliteAdapter {
   const open = (): Promise<PGlite> => {
     const ready = dataPath.startsWith('memory://') ? Promise.resolve(undefined) : mkdir(dataPath, { recursive: true });
     opening ??= ready
-      .then(() => PGlite.create(dataPath))
+      .then(async () => PGlite.create(dataPath, { extensions: await pgliteExtensions(connection.extensions) }))
       .catch((error: unknown) => {
         opening = undefined;
         throw new StrataError('DATABASE_UNREACHABLE', `PGlite could not open its data directory ${dataPath}.`, {

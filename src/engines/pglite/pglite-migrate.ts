@@ -11,6 +11,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 
 type WithOnError = SqlDriverAdapter & { onError(error: unknown): never };
 
@@ -30,7 +31,7 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
   const inner = createAdapter(connection);
   const shadow = {
     async connect(): Promise<SqlDriverAdapter> {
-      const db = await PGlite.create();
+      const db = await PGlite.create({ extensions: await pgliteExtensions(connection.extensions) });
       const adapter = await withAdapterOverrides(new PrismaPGlite(db), { executeScript: execWith(() => Promise.resolve(db)) }).connect();
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
