@@ -11,6 +11,8 @@ import { capabilitiesOf } from '../../engines/capabilities.js';
 import type { EngineConnection } from '../../engines/engine-adapter.js';
 import { ExitCode, isStrataError } from '../../errors.js';
 import type { ExitCodeValue } from '../../errors.js';
+import { misplacedLines } from '../../migrate/placement.js';
+import type { MisplacedTable } from '../../migrate/placement.js';
 import { status } from '../../migrate/status.js';
 import type { DatabaseAdapter } from '../../runtime/database-adapter.js';
 import { describeError } from '../../runtime/driver-database-adapter.js';
@@ -49,6 +51,8 @@ export interface DoctorMigrations {
   missingFromFolder: number;
   /** Everything applied, nothing failed, edited or missing (drift is not checked by doctor). */
   inSync: boolean;
+  /** Tables in another schema than the composed one (`status` explains); absent when not checked. */
+  misplaced?: MisplacedTable[];
 }
 
 /** What `strata doctor` found (its `--json` output). Holds no password. */
@@ -173,6 +177,7 @@ async function migrationState(config: ResolvedConfig, reachable: boolean, secret
       edited: s.edited.length,
       missingFromFolder: s.missingFromFolder.length,
       inSync: s.inSync,
+      misplaced: s.misplaced ?? [],
     };
   } catch (error) {
     return { checked: false, ...NOT_CHECKED, note: redactSecrets(`could not read the migration state: ${describeError(error)}`, secrets) };
@@ -243,6 +248,7 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
   else {
     const counts = `${m.applied} applied, ${m.pending} pending, ${m.failed} failed${m.edited ? `, ${m.edited} edited` : ''}${m.missingFromFolder ? `, ${m.missingFromFolder} missing from the folder` : ''} (${m.total} in the folder)`;
     lines.push(`[${ok(m.inSync)}] Migrations: ${counts}${m.inSync ? '' : ' — run `strata status` for details'}`);
+    for (const line of misplacedLines(m.misplaced ?? [])) lines.push(`[${ok(false)}] Tables: ${line}`);
   }
   for (const r of report.replicas) {
     lines.push(r.reachable ? `[${ok(true)}] Replica ${r.url} reachable (${r.latencyMs} ms)` : `[${ok(false)}] Replica ${r.url} unreachable: ${r.error ?? 'no answer'}`);

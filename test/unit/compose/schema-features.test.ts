@@ -104,3 +104,30 @@ describe('schema features across plugins', () => {
     assert.equal(backRelationName('Profile', 'user', false, false, new Set(['profile'])), 'profileAsUser');
   });
 });
+
+describe('extension drift noise', () => {
+  it('drops configured extensions (and plpgsql) from "Added extensions", keeps the rest', async () => {
+    const { withoutExtensionNoise } = await import('../../../src/migrate/extension-drift.js');
+    const summary = ['[+] Added extensions', '  - citext', '  - plpgsql', '[+] Added extensions', '  - postgis', '[*] Changed the `User` table'];
+    assert.deepEqual(withoutExtensionNoise(summary, { extensions: [{ name: 'citext' }] }), ['[+] Added extensions', '  - postgis', '[*] Changed the `User` table']);
+    assert.deepEqual(withoutExtensionNoise(summary, {}), summary);
+  });
+});
+
+describe('extension steps the history already runs', () => {
+  it('are dropped from a new migration; a script left empty becomes the empty migration', async () => {
+    const { withoutRecreatedExtensions } = await import('../../../src/migrate/extension-drift.js');
+    const history = {
+      baseDir: '/m',
+      shadowDbInitScript: '',
+      lockfile: { path: 'migration_lock.toml', content: null },
+      migrationDirectories: [{ path: '1_init', migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: '-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "citext";\n' } } }],
+    };
+    const only = '-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "citext";\n';
+    assert.equal(withoutRecreatedExtensions(only, history, 'EMPTY'), 'EMPTY');
+    const more = `${only}\n-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "pg_trgm";\n\n-- CreateTable\nCREATE TABLE "x" ();\n`;
+    const kept = withoutRecreatedExtensions(more, history, 'EMPTY');
+    assert.doesNotMatch(kept, /citext/);
+    assert.match(kept, /^-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "pg_trgm";\n\n-- CreateTable/);
+  });
+});
