@@ -1,7 +1,8 @@
 /**
  * PostgreSQL extensions on PGlite. PGlite ships most contrib extensions as separate modules
- * (`@electric-sql/pglite/contrib/<name>`, `pgvector` as `@electric-sql/pglite/vector`) that must
+ * (`@electric-sql/pglite/contrib/<name>`: citext, pg_trgm, uuid_ossp, hstore, ltree, …) that must
  * be handed to the instance when it is created; `CREATE EXTENSION` then works as on a server.
+ * The pinned PGlite (0.5.x) ships no pgvector module.
  */
 import type { Extensions } from '@electric-sql/pglite';
 import { StrataError } from '../../errors.js';
@@ -20,7 +21,7 @@ export async function pgliteExtensions(entries: ReadonlyArray<{ name: string }> 
   for (const { name } of entries ?? []) {
     const id = name.replaceAll('-', '_');
     if (BUILT_IN.has(id)) continue;
-    const specifier = id === 'vector' ? '@electric-sql/pglite/vector' : `@electric-sql/pglite/contrib/${id}`;
+    const specifier = `@electric-sql/pglite/contrib/${id}`;
     let module: Record<string, unknown>;
     try {
       module = (await import(specifier)) as Record<string, unknown>;
