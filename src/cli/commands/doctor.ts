@@ -194,7 +194,7 @@ async function migrationState(config: ResolvedConfig, reachable: boolean, secret
  */
 export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
   const secrets = [...configSecrets(config), ...config.replicas.flatMap((url) => configSecrets({ url, connection: undefined }))];
-  const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath };
+  const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath, extensions: config.extensions };
   const { database, tenants } = await probeDatabase(config, connection, secrets);
   // Sequential on purpose: an embedded engine (PGlite) allows one open instance per data directory.
   const migrations = await migrationState(config, database.reachable, secrets);

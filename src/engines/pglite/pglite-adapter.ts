@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { StrataError } from '../../errors.js';
+import { isStrataError, StrataError } from '../../errors.js';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
 import { pgliteExtensions } from './pglite-extensions.js';
 
@@ -37,10 +37,12 @@ export function createAdapter(connection: EngineConnection): PgliteAdapter {
   let inner: PrismaPGlite | undefined;
   const open = (): Promise<PGlite> => {
     const ready = dataPath.startsWith('memory://') ? Promise.resolve(undefined) : mkdir(dataPath, { recursive: true });
+    // An extension PGlite does not ship is a config error of its own, not an unreachable database.
     opening ??= ready
       .then(async () => PGlite.create(dataPath, { extensions: await pgliteExtensions(connection.extensions) }))
       .catch((error: unknown) => {
         opening = undefined;
+        if (isStrataError(error)) throw error;
         throw new StrataError('DATABASE_UNREACHABLE', `PGlite could not open its data directory ${dataPath}.`, {
           hint: 'Check that the folder is writable and not opened by another process (stop other dev servers), then retry.',
           cause: error,
