@@ -1,6 +1,7 @@
 // What production schemas use, composed across plugins: implicit many-to-many, shared enums,
 // explicit index names on prefix engines, reserved names, datasource/generator settings.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { composeSources } from '../../../src/compose/index.js';
 import { validateComposed } from '../../../src/compose/prisma-validate.js';
@@ -130,4 +131,29 @@ describe('extension steps the history already runs', () => {
     assert.doesNotMatch(kept, /citext/);
     assert.match(kept, /^-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "pg_trgm";\n\n-- CreateTable/);
   });
+});
+
+describe('the corpus (test/fixtures/corpus)', () => {
+  const root = new URL('../../fixtures/corpus/', import.meta.url).pathname;
+  const read = async (dir: string, engine: string) => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const names = (await readdir(join(root, dir))).filter((f) => f.endsWith('.prisma') && (engine === 'postgres' || !f.endsWith('.pg.prisma')));
+    return Promise.all(names.map(async (f) => ({ path: join(root, dir, f), content: await readFile(join(root, dir, f), 'utf8') })));
+  };
+  for (const engine of ['postgres', 'sqlite', 'mysql'] as const) {
+    it(`composes and passes Prisma's validation on ${engine}`, async () => {
+      const plugins = await Promise.all(['billing', 'catalog', 'content', 'identity', 'ops'].map(async (name) => ({ name, files: await read(`plugins/${name}/database`, engine) })));
+      const out = composeSources({
+        engine,
+        root,
+        app: await read('database/schema', engine),
+        plugins,
+        ...(engine === 'postgres' ? { settings: { extensions: [{ name: 'citext' }, { name: 'pg_trgm' }] } } : {}),
+      });
+      assert.deepEqual(errors(out), []);
+      assert.ok(out.models.filter((m) => m.kind === 'model').length >= 62);
+      assert.deepEqual(validateComposed(out.files, out.lineMap, join(root, 'g')), []);
+      assert.equal(out.diagnostics.filter((d) => d.rule === 'cross-plugin-enum').length, 5);
+    });
+  }
 });
