@@ -157,3 +157,12 @@ describe('the corpus (test/fixtures/corpus)', () => {
     });
   }
 });
+
+describe('a config value Prisma refuses', () => {
+  it('is reported with the config key that wrote the line', () => {
+    const out = composeSources(project('postgres', 'model A {\n  id Int @id\n}\n', {}, { settings: { previewFeatures: ['metrics'] } }));
+    const [d] = validateComposed(out.files, out.lineMap, '/p/g');
+    assert.match(d!.message, /preview feature "metrics" is not known/);
+    assert.match(d!.hint!, /`previewFeatures` in strata\.config\.ts/);
+  });
+});
