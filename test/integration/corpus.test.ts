@@ -2,7 +2,8 @@
 // each engine: compose, generate, migrate, deploy on a fresh database, status in sync, then a
 // script using the generated `db` across plugins (config from .env), a seed that sees .env, and
 // a typecheck. PostgreSQL also shows the namespace rule: a `?schema=` URL naming the app
-// namespace changes no byte of the migration, and a table moved to another schema is reported.
+// namespace changes no byte of the migration, and a table moved to another schema is reported
+// by status and doctor.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symli
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { doctor, doctorLines } from '../../src/cli/commands/doctor.js';
 import { compose } from '../../src/compose/index.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/types.js';
@@ -192,7 +194,7 @@ for (const engine of ['postgres', 'pglite', 'sqlite'] as const) {
         }
       });
 
-      test('status reports a table that lives in another schema than the composed one', { skip }, async () => {
+      test('status and doctor report a table that lives in another schema than the composed one', { skip }, async () => {
         const client = new pg.Client({ connectionString: corpus.config.url });
         await client.connect();
         try {
@@ -200,6 +202,9 @@ for (const engine of ['postgres', 'pglite', 'sqlite'] as const) {
           const s = await status(corpus.config, { drift: false });
           assert.deepEqual(s.misplaced, [{ model: 'Notification', table: 'Notification', expected: 'core', found: ['elsewhere'] }]);
           assert.equal(s.inSync, false);
+          const report = await doctor(corpus.config);
+          assert.equal(report.exitCode, 1);
+          assert.ok(doctorLines(report).some((l) => /\[FAIL\] Tables: table "Notification" \(model Notification\) is in schema "elsewhere", but the composed schema \(and the client\) use "core"/.test(l)));
         } finally {
           await client.query('ALTER TABLE elsewhere."Notification" SET SCHEMA core').catch(() => undefined);
           await client.end();
