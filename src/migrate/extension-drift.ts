@@ -46,3 +46,20 @@ export function withoutRecreatedExtensions(script: string, history: MigrationLis
   const kept = script.replace(CREATE_EXTENSION_STEP, (whole: string, statement: string) => (done.has(statement) ? '\n' : whole)).replace(/^\n+/, '');
   return kept.trim() === '' ? empty : kept;
 }
+
+/**
+ * `script` with `CREATE SCHEMA IF NOT EXISTS "s"` before the first extension step for every
+ * `CREATE EXTENSION … WITH SCHEMA "s"` whose schema the script does not create: the engine creates
+ * only schemas that hold models, so `extensions: [{ name: 'citext', schema: 'extensions' }]` would
+ * otherwise fail on a fresh database (compare prisma/orm#26231).
+ */
+export function withExtensionSchemas(script: string): string {
+  const first = script.indexOf('-- CreateExtension');
+  if (first === -1) return script;
+  const missing = [...new Set([...script.matchAll(/CREATE EXTENSION IF NOT EXISTS "[^"]+" WITH SCHEMA "([^"]+)"/g)].map((m) => m[1]!))].filter(
+    (schema) => !script.includes(`CREATE SCHEMA IF NOT EXISTS "${schema}";`),
+  );
+  if (missing.length === 0) return script;
+  const steps = missing.map((schema) => `-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "${schema}";\n\n`).join('');
+  return script.slice(0, first) + steps + script.slice(first);
+}

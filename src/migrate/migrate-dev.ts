@@ -10,7 +10,7 @@ import { applyPending, assertHistoryHealthy } from './apply.js';
 import { evaluateDataLoss, scanDestructiveSteps } from './data-loss.js';
 import type { DataLossWarning } from './data-loss.js';
 import { diffScript, EMPTY_MIGRATION_SCRIPT } from './diff.js';
-import { withoutRecreatedExtensions } from './extension-drift.js';
+import { withExtensionSchemas, withoutRecreatedExtensions } from './extension-drift.js';
 import { readHistory } from './history.js';
 import { withMigrationLock } from './lock.js';
 import { composedSchemaFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
@@ -74,7 +74,7 @@ export async function migrateDev(config: ResolvedConfig, options: MigrateDevOpti
         adapterFactory: adapter.factory,
         ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}),
       });
-      const script = withoutRecreatedExtensions(diffed, list, EMPTY_MIGRATION_SCRIPT);
+      const script = withExtensionSchemas(withoutRecreatedExtensions(diffed, list, EMPTY_MIGRATION_SCRIPT));
       const mainEmpty = script === EMPTY_MIGRATION_SCRIPT || script.trim() === '';
       let tenantScript: string | null = null;
       if (config.tenancy !== undefined) {

@@ -166,3 +166,15 @@ describe('a config value Prisma refuses', () => {
     assert.match(d!.hint!, /`previewFeatures` in strata\.config\.ts/);
   });
 });
+
+describe('an extension in its own schema', () => {
+  it('gets that schema created first, once', async () => {
+    const { withExtensionSchemas } = await import('../../../src/migrate/extension-drift.js');
+    const script = '-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "citext" WITH SCHEMA "extensions";\n\n-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "pg_trgm" WITH SCHEMA "extensions";\n';
+    const fixed = withExtensionSchemas(script);
+    assert.equal(fixed.match(/CREATE SCHEMA IF NOT EXISTS "extensions";/g)?.length, 1);
+    assert.ok(fixed.indexOf('CREATE SCHEMA IF NOT EXISTS "extensions"') < fixed.indexOf('CREATE EXTENSION'));
+    assert.equal(withExtensionSchemas(fixed), fixed);
+    assert.equal(withExtensionSchemas('-- CreateTable\nCREATE TABLE "x" ();\n'), '-- CreateTable\nCREATE TABLE "x" ();\n');
+  });
+});
