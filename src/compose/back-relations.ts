@@ -3,9 +3,13 @@
  * relation, but a plugin cannot edit another owner's model: when plugin `workers` writes
  * `createdBy User? @relation(fields: [createdById], references: [id])` and `User` belongs
  * to plugin `auth`, compose adds `jobDefinitions JobDefinition[]` to `User` in the composed
- * output (like `prisma format` would). Only the side holding `fields:` is completed; an
- * owner's relations within its own models are its own to write.
+ * output (like `prisma format` would). The side holding `fields:` is completed, and so is an
+ * implicit many-to-many list (`tags Tag[]` with no join model and no `fields:`): the other model
+ * gets `posts Post[]`, and Prisma's join table `_PostToTag` (model names in alphabetical order)
+ * lands in the namespace of the first of the two models. An owner's relations within its own
+ * models are its own to write. Field names follow `naming.ts`.
  */
+import { backRelationName } from './naming.js';
 import { relationFields, relationName } from './parser.js';
 import type { ParsedBlock, ParsedField } from './parser.js';
 import { ownerLabel, relationTarget } from './rules.js';
@@ -28,22 +32,20 @@ export function backRelations(fragments: OwnedFragment[], defs: Map<string, Defi
       for (const field of block.fields) {
         const target = relationTarget(field, defs);
         if (target === undefined || target.owner === owner || target.block.kind !== 'model') continue;
-        const attr = field.attributes.find((a) => a.name === 'relation');
-        const fk = attr === undefined ? undefined : relationFields(attr.args);
-        if (attr === undefined || fk === undefined) continue;
-        const name = relationName(attr.args);
-        if (hasOpposite(target.block, block.name, name)) continue;
+        const side = missingSide(block, field);
+        if (side === undefined || hasOpposite(target.block, block.name, side.name)) continue;
         let names = taken.get(target.block);
         if (names === undefined) {
           names = new Set(target.block.fields.map((f) => f.name));
           taken.set(target.block, names);
         }
-        const single = isUnique(block, fk);
-        const fieldName = pickName(block.name, field, single, names);
+        const several = block.fields.filter((f) => f.type === target.block.name).length > 1;
+        const fieldName = backRelationName(block.name, field.name, side.kind !== 'one', several, names);
         names.add(fieldName);
-        const type = single ? `${block.name}?` : `${block.name}[]`;
-        const rel = name === undefined ? '' : ` @relation(${JSON.stringify(name)})`;
-        const text = `  ${fieldName} ${type}${rel} // back-relation of ${block.name}.${field.name} (${ownerLabel(owner)}), added by Strata`;
+        const type = side.kind === 'one' ? `${block.name}?` : `${block.name}[]`;
+        const rel = side.name === undefined ? '' : ` @relation(${JSON.stringify(side.name)})`;
+        const what = side.kind === 'many-to-many' ? 'implicit many-to-many ' : '';
+        const text = `  ${fieldName} ${type}${rel} // ${what}back-relation of ${block.name}.${field.name} (${ownerLabel(owner)}), added by Strata`;
         const list = out.get(target.block) ?? [];
         list.push({ text, origin: { file: fragment.path, line: field.line, injected: true } });
         out.set(target.block, list);
@@ -51,6 +53,20 @@ export function backRelations(fragments: OwnedFragment[], defs: Map<string, Defi
     }
   }
   return out;
+}
+
+/**
+ * The side compose must add for relation field `field` of `block`, or `undefined` when the
+ * field is not one compose completes: a field holding `fields:` gets a list (or, with a unique
+ * foreign key, an optional) back-relation; a list field without `fields:` is an implicit
+ * many-to-many relation and gets a list back-relation (Prisma then creates the join table).
+ */
+function missingSide(block: ParsedBlock, field: ParsedField): { kind: 'one' | 'many' | 'many-to-many'; name: string | undefined } | undefined {
+  const attr = field.attributes.find((a) => a.name === 'relation');
+  const name = attr === undefined ? undefined : relationName(attr.args);
+  const fk = attr === undefined ? undefined : relationFields(attr.args);
+  if (fk !== undefined) return { kind: isUnique(block, fk) ? 'one' : 'many', name };
+  return field.list ? { kind: 'many-to-many', name } : undefined;
 }
 
 function hasOpposite(target: ParsedBlock, source: string, name: string | undefined): boolean {
@@ -75,18 +91,4 @@ function isUnique(block: ParsedBlock, fk: string[]): boolean {
     const cols = m[1]!.split(',').map((s) => s.trim().replace(/\(.*$/, '')).filter((s) => s !== '');
     return cols.sort().join(',') === key;
   });
-}
-
-function pickName(model: string, field: ParsedField, single: boolean, taken: Set<string>): string {
-  const base = model[0]!.toLowerCase() + model.slice(1);
-  const tail = field.name[0]!.toUpperCase() + field.name.slice(1);
-  const candidates = single ? [base, `${base}${tail}`] : [plural(base), `${plural(base)}${tail}`];
-  for (const c of candidates) if (!taken.has(c)) return c;
-  for (let i = 2; ; i++) if (!taken.has(`${candidates[1]}${i}`)) return `${candidates[1]}${i}`;
-}
-
-function plural(word: string): string {
-  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
-  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
-  return `${word}s`;
 }

@@ -111,6 +111,11 @@ export function readInputs(config: ResolvedConfig): ComposeSourcesInput {
     app: readAll(config.schemaFiles),
     plugins: config.plugins.map((p) => ({ name: p.name, files: readAll(p.fragments), tenantScoped: config.tenancy?.plugins.includes(p.name) === true })),
     root: config.root,
+    settings: {
+      ...(config.extensions === undefined ? {} : { extensions: config.extensions }),
+      ...(config.previewFeatures === undefined ? {} : { previewFeatures: config.previewFeatures }),
+      ...(config.relationMode === undefined ? {} : { relationMode: config.relationMode }),
+    },
   };
 }
 
@@ -143,7 +148,7 @@ function strataVersion(): Promise<string> {
 }
 
 async function hashParts(input: ComposeSourcesInput, config: ResolvedConfig): Promise<string[]> {
-  const parts = ['strata', await strataVersion(), String(COMPOSE_FORMAT), input.engine, input.appNamespace ?? '', config.root];
+  const parts = ['strata', await strataVersion(), String(COMPOSE_FORMAT), input.engine, input.appNamespace ?? '', config.root, JSON.stringify(input.settings ?? {})];
   for (const f of input.app) parts.push('app', f.path, f.content);
   for (const p of input.plugins) {
     parts.push(p.tenantScoped === true ? 'tenant-plugin' : 'plugin', p.name);
@@ -178,11 +183,18 @@ function toResult(changed: boolean, dir: string, record: CacheRecord): ComposeRe
   };
 }
 
+/** Every error, each with its hint, paths relative to the project root. */
 function composeFailed(diagnostics: Diagnostic[], root: string): StrataError {
-  const first = diagnostics[0]!;
-  const more = diagnostics.length > 1 ? ` (+${diagnostics.length - 1} more)` : '';
-  return new StrataError('COMPOSE_FAILED', `Composition failed: ${formatDiagnostic({ ...first, hint: undefined }, root)}${more}`, {
+  if (diagnostics.length === 1) {
+    const only = diagnostics[0]!;
+    return new StrataError('COMPOSE_FAILED', `Composition failed: ${formatDiagnostic({ ...only, hint: undefined }, root)}`, {
+      details: diagnostics,
+      hint: `${only.hint ?? 'Fix the fragment.'} Then run \`strata compose\` again.`,
+    });
+  }
+  const list = diagnostics.map((d) => `  ${formatDiagnostic(d, root).replace(/\n/g, '\n  ')}`);
+  return new StrataError('COMPOSE_FAILED', `Composition failed with ${diagnostics.length} errors:\n${list.join('\n')}`, {
     details: diagnostics,
-    hint: `${first.hint ?? 'Fix the fragment'} Then run \`strata compose\` again.`,
+    hint: 'Fix each fragment as its hint says, then run `strata compose` again.',
   });
 }

@@ -97,7 +97,9 @@ function locate(text: string, composedPath: string, line: number, column: number
   const origin = originOf(lineMap, composedPath, line);
   const message = text.replace(/^Error validating: /, '');
   if (origin === undefined) {
-    return { rule: 'prisma-validation', severity: 'error', message, file: join(dir, composedPath), line, column, hint: 'This line is written by Strata: please report it, with the composed file.' };
+    const key = /preview feature/i.test(message) ? 'previewFeatures' : /extension/i.test(message) ? 'extensions' : /relationMode/i.test(message) ? 'relationMode' : undefined;
+    const hint = key === undefined ? 'This line is written by Strata: please report it, with the composed file.' : `Strata writes this line from \`${key}\` in strata.config.ts (or appsettings.json): fix the value there.`;
+    return { rule: 'prisma-validation', severity: 'error', message, file: join(dir, composedPath), line, column, hint };
   }
   return {
     rule: 'prisma-validation',

@@ -4,6 +4,7 @@
  * nobody defines. Also derives the coupling graph (relations across owners).
  */
 import { didYouMean } from '../config/suggest.js';
+import { declaresBlock } from './fragment-blocks.js';
 import { label } from './namespace.js';
 import type { ParsedBlock, ParsedField, ParsedFragment } from './parser.js';
 import type { CouplingEdge, Diagnostic } from './types.js';
@@ -41,12 +42,12 @@ const DEFINITION_KINDS: ReadonlySet<string> = new Set(['model', 'enum', 'type', 
  * Index every definition by name (first one wins) and report `duplicate-definition`,
  * `fragment-declares-generator` and `fragment-declares-datasource`.
  */
-export function collectDefinitions(fragments: OwnedFragment[], diagnostics: Diagnostic[]): Map<string, Definition> {
+export function collectDefinitions(fragments: OwnedFragment[], diagnostics: Diagnostic[], show: (path: string) => string = (p) => p): Map<string, Definition> {
   const defs = new Map<string, Definition>();
   for (const { owner, fragment } of fragments) {
     for (const block of fragment.blocks) {
       if (!DEFINITION_KINDS.has(block.kind)) {
-        diagnostics.push(declaresBlock(block, fragment.path));
+        diagnostics.push(declaresBlock(block, fragment));
         continue;
       }
       const first = defs.get(block.name);
@@ -54,11 +55,11 @@ export function collectDefinitions(fragments: OwnedFragment[], diagnostics: Diag
         defs.set(block.name, { block, owner, file: fragment.path });
         continue;
       }
-      const where = `${first.file}:${first.block.line}`;
+      const where = `${show(first.file)}:${first.block.line}`;
       diagnostics.push({
         rule: 'duplicate-definition',
         severity: 'error',
-        message: `${label(block)} is already defined as ${first.block.kind} "${first.block.name}" in ${where} (${ownerLabel(first.owner)}); defined again in ${fragment.path}:${block.line} (${ownerLabel(owner)})`,
+        message: `${label(block)} is already defined as ${first.block.kind} "${first.block.name}" in ${where} (${ownerLabel(first.owner)}); defined again in ${show(fragment.path)}:${block.line} (${ownerLabel(owner)})`,
         file: fragment.path,
         line: block.line,
         column: block.nameColumn,
@@ -71,20 +72,6 @@ export function collectDefinitions(fragments: OwnedFragment[], diagnostics: Diag
     }
   }
   return defs;
-}
-
-function declaresBlock(block: ParsedBlock, file: string): Diagnostic {
-  const what = block.kind === 'generator' ? 'a generator' : 'a datasource';
-  const where = block.kind === 'generator' ? 'the generator (client output is set by `output` in strata.config.ts)' : 'the datasource (provider and schemas follow `engine` in strata.config.ts; the URL comes from the config at runtime)';
-  return {
-    rule: `fragment-declares-${block.kind}`,
-    severity: 'error',
-    message: `Fragment declares ${what} block "${block.name}"; Strata writes ${block.kind} blocks itself`,
-    file,
-    line: block.line,
-    column: block.column,
-    hint: `Delete the ${block.kind} block from this fragment: Strata writes ${where}.`,
-  };
 }
 
 /** Report `unknown-relation-target` for every field whose type is neither scalar nor defined. */
@@ -125,7 +112,10 @@ export function relationTarget(field: ParsedField, defs: Map<string, Definition>
   return target !== undefined && (target.block.kind === 'model' || target.block.kind === 'view') ? target : undefined;
 }
 
-/** Every relation field whose target is owned by someone else, in input order, with the field's column. */
+/**
+ * Every relation field whose target is owned by someone else, and every field whose type is
+ * another owner's enum (`kind: 'enum'`), in input order, with the field's column.
+ */
 export function couplingEdges(fragments: OwnedFragment[], defs: Map<string, Definition>): Array<{ edge: CouplingEdge; column: number }> {
   const edges: Array<{ edge: CouplingEdge; column: number }> = [];
   for (const { owner, fragment } of fragments) {
@@ -133,14 +123,20 @@ export function couplingEdges(fragments: OwnedFragment[], defs: Map<string, Defi
       if (block.kind !== 'model' && block.kind !== 'view') continue;
       if (defs.get(block.name)?.block !== block) continue;
       for (const field of block.fields) {
-        const target = relationTarget(field, defs);
+        const target = relationTarget(field, defs) ?? enumTarget(field, defs);
         if (target === undefined || target.owner === owner) continue;
-        const edge = { from: owner, to: target.owner, model: block.name, field: field.name, targetModel: target.block.name, file: fragment.path, line: field.line };
+        const kind = target.block.kind === 'enum' ? ('enum' as const) : ('relation' as const);
+        const edge = { from: owner, to: target.owner, model: block.name, field: field.name, targetModel: target.block.name, file: fragment.path, line: field.line, kind };
         edges.push({ edge, column: field.column });
       }
     }
   }
   return edges;
+}
+
+function enumTarget(field: ParsedField, defs: Map<string, Definition>): Definition | undefined {
+  const target = defs.get(field.type);
+  return target?.block.kind === 'enum' ? target : undefined;
 }
 
 /** `plugin auth` or `the app`. */
@@ -150,6 +146,17 @@ export function ownerLabel(owner: string): string {
 
 /** One `cross-plugin-relation` info diagnostic for a coupling edge (lint's view of coupling). */
 export function couplingDiagnostic(edge: CouplingEdge, column = 1): Diagnostic {
+  if (edge.kind === 'enum') {
+    return {
+      rule: 'cross-plugin-enum',
+      severity: 'info',
+      message: `${edge.model}.${edge.field} (${ownerLabel(edge.from)}) has type enum ${edge.targetModel} owned by ${ownerLabel(edge.to)}`,
+      file: edge.file,
+      line: edge.line,
+      column,
+      hint: `Allowed, but it is coupling: a change to ${edge.targetModel}'s values in ${ownerLabel(edge.to)} changes this column. List ${ownerLabel(edge.to)} as a dependency, or give ${ownerLabel(edge.from)} its own enum.`,
+    };
+  }
   return {
     rule: 'cross-plugin-relation',
     severity: 'info',

@@ -21,7 +21,10 @@ export interface Diagnostic {
   related?: Array<{ file: string; line: number; column: number }>;
 }
 
-/** A relation that crosses owners: a model of `from` has a field whose type is owned by `to`. */
+/**
+ * Coupling across owners: a model of `from` has a field whose type (a model, or an enum when
+ * `kind` is `'enum'`) is owned by `to`.
+ */
 export interface CouplingEdge {
   /** Plugin name, or `'app'`. */
   from: string;
@@ -34,6 +37,8 @@ export interface CouplingEdge {
   /** Absolute fragment path of the field. */
   file: string;
   line: number;
+  /** `'relation'` (a field whose type is a model or view) or `'enum'`. Default (absent): `'relation'`. */
+  kind?: 'relation' | 'enum';
 }
 
 /** One definition in the composed schema. */
@@ -98,8 +103,20 @@ export interface ComposeSourcesInput {
    * placeholder schema (`__strata_tenant__`) instead of `plugin_<name>` (default `false`).
    */
   plugins: Array<{ name: string; files: SourceFile[]; tenantScoped?: boolean }>;
-  /** Folder that source paths are shown relative to in composed headers. Default: paths as given. */
+  /** Folder that source paths are shown relative to in composed headers and messages. Default: paths as given. */
   root?: string;
+  /** Datasource and generator settings from the config. Default: none. */
+  settings?: ComposeSettings;
+}
+
+/** What the composed datasource and generator blocks carry besides provider and schemas. */
+export interface ComposeSettings {
+  /** PostgreSQL extensions (the datasource's `extensions`; adds the `postgresqlExtensions` preview feature). */
+  extensions?: Array<{ name: string; schema?: string | undefined; version?: string | undefined }>;
+  /** The generator's `previewFeatures` (besides those Strata adds itself). */
+  previewFeatures?: string[];
+  /** The datasource's `relationMode`. */
+  relationMode?: 'foreignKeys' | 'prisma';
 }
 
 /** Where a composed line came from: a fragment path and 1-based line. */

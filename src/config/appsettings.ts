@@ -83,6 +83,9 @@ export function readAppsettings(file: string, label: string): ConfigLayer | unde
     seed: s.Seed,
     appNamespace: s.AppNamespace,
     runtime: s.Runtime,
+    extensions: s.Extensions,
+    previewFeatures: s.PreviewFeatures,
+    relationMode: s.RelationMode,
   });
   return { label, file, values, origins: originsOf(values, label) };
 }

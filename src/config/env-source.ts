@@ -71,3 +71,15 @@ export function readDotenv(root: string): Record<string, string | undefined> {
   }
   return parseEnv(text);
 }
+
+/**
+ * `env` with the variables of `<root>/.env` filling what it leaves unset (or empty): the
+ * environment the CLI works with, for processes it starts (seeds) and for the runtime `db`.
+ *
+ * @example spawn(cmd, args, { env: withDotenv(process.env, config.root) })
+ */
+export function withDotenv(env: NodeJS.ProcessEnv, root: string): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const [name, value] of Object.entries(readDotenv(root))) if (out[name] === undefined || out[name] === '') out[name] = value;
+  return out;
+}

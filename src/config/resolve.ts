@@ -9,6 +9,7 @@ import { glob } from 'tinyglobby';
 import type { Engine } from '../engines/capabilities.js';
 import { capabilitiesOf, ENGINES } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
+import { applyUrlSchemaRule, resolveDatasourceSettings } from './datasource-settings.js';
 import { discoverPlugins } from './plugins.js';
 import { redactUrl } from './redact.js';
 import { DEFAULT_RUNTIME } from './runtimes.js';
@@ -114,11 +115,12 @@ export async function resolveConfig(
   const plugins = await discoverPlugins(root, values.plugins ?? DEFAULTS.plugins, origins.plugins);
   const output = resolve(root, values.output ?? DEFAULTS.output);
   const defaultSeed = resolve(root, DEFAULTS.seed);
+  const appNamespace = caps.namespaceStyle === 'schema' ? (values.appNamespace ?? caps.defaultAppSchema) : undefined;
 
   return {
     root,
     engine,
-    url,
+    url: applyUrlSchemaRule(url, engine, appNamespace, origins),
     connection: values.connection,
     dataPath,
     schemaFiles,
@@ -128,7 +130,7 @@ export async function resolveConfig(
     composedDir: resolve(output, 'schema'),
     migrations: resolve(root, values.migrations ?? DEFAULTS.migrations),
     seed: values.seed !== undefined ? resolve(root, values.seed) : existsSync(defaultSeed) ? defaultSeed : undefined,
-    appNamespace: caps.namespaceStyle === 'schema' ? (values.appNamespace ?? caps.defaultAppSchema) : undefined,
+    appNamespace,
     replicas: values.replicas ?? [],
     readYourWritesMs: values.readYourWritesMs ?? DEFAULTS.readYourWritesMs,
     tenancy: resolveTenancy(values, plugins, origins),
@@ -136,6 +138,7 @@ export async function resolveConfig(
     source,
     directUrl: values.directUrl,
     preparedStatements: values.preparedStatements ?? 'auto',
+    ...resolveDatasourceSettings(engine, values, origins),
   };
 }
 

@@ -15,6 +15,9 @@ const nonEmpty = z.string().min(1, { error: 'a non-empty string' });
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'a schema name of letters, digits and "_" (at most 63)' });
 const pluginName = z.string().regex(PLUGIN_NAME_PATTERN, { error: `a name matching ${PLUGIN_NAME_PATTERN.source} (${PLUGIN_NAME_RULE})` });
 const stringOrList = z.union([nonEmpty, z.array(nonEmpty)]);
+const extensionName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/, { error: 'an extension name of letters, digits, "_" and "-" (e.g. "citext", "uuid-ossp")' });
+const previewFeature = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: 'a Prisma preview feature name (e.g. "fullTextSearchPostgres")' });
+const relationMode = z.enum(['foreignKeys', 'prisma']);
 
 /** `strata.config.ts` (and the merged result), camelCase keys, no unknown keys. */
 export const strataConfigSchema = z.strictObject({
@@ -50,6 +53,9 @@ export const strataConfigSchema = z.strictObject({
   runtime: z.enum(RUNTIMES).optional(),
   directUrl: nonEmpty.optional(),
   preparedStatements: z.union([z.boolean(), z.literal('auto')]).optional(),
+  extensions: z.array(z.union([extensionName, z.strictObject({ name: extensionName, schema: identifier.optional(), version: nonEmpty.optional() })])).optional(),
+  previewFeatures: z.array(previewFeature).optional(),
+  relationMode: relationMode.optional(),
 });
 
 const looseBool = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False']).transform((v) => v.toLowerCase() === 'true')]);
@@ -77,11 +83,14 @@ export const appsettingsSchema = z.strictObject({
   Seed: nonEmpty.optional(),
   AppNamespace: identifier.optional(),
   Runtime: z.enum(RUNTIMES).optional(),
+  Extensions: z.array(extensionName).optional(),
+  PreviewFeatures: z.array(previewFeature).optional(),
+  RelationMode: relationMode.optional(),
 });
 
 /** The canonical key names of every object in {@link appsettingsSchema}, for case-insensitive matching. */
 export const APPSETTINGS_KEYS = {
-  strata: ['Database', 'Plugins', 'Schema', 'Output', 'Migrations', 'Seed', 'AppNamespace', 'Runtime'],
+  strata: ['Database', 'Plugins', 'Schema', 'Output', 'Migrations', 'Seed', 'AppNamespace', 'Runtime', 'Extensions', 'PreviewFeatures', 'RelationMode'],
   database: ['Engine', 'Url', 'Host', 'Port', 'Database', 'Username', 'Password', 'DataPath', 'Ssl'],
   plugin: ['Name', 'Path', 'TenantScoped'],
 } as const;

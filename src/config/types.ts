@@ -91,6 +91,32 @@ export interface StrataConfig {
    * the URL says `pgbouncer=true` or a transaction-mode pooler is detected. Default `'auto'`.
    */
   preparedStatements?: boolean | 'auto';
+  /**
+   * PostgreSQL extensions the schema needs (postgres and pglite): the datasource's `extensions`
+   * (Prisma's `postgresqlExtensions` preview feature, switched on by Strata), so migrations
+   * run `CREATE EXTENSION IF NOT EXISTS` before the tables that use them. On pglite each one
+   * is loaded from `@electric-sql/pglite/contrib/<name>` when the database opens.
+   * Default `[]`.
+   * @example extensions: ['citext', 'pg_trgm', { name: 'uuid-ossp', schema: 'public' }]
+   */
+  extensions?: Array<string | ExtensionEntry>;
+  /** Prisma preview features of the generated client (the generator's `previewFeatures`). Default `[]`. */
+  previewFeatures?: string[];
+  /**
+   * Prisma's `relationMode`: `'foreignKeys'` (the database enforces relations) or `'prisma'`
+   * (no foreign keys; for databases that lack them, e.g. PlanetScale). Default `'foreignKeys'`.
+   */
+  relationMode?: 'foreignKeys' | 'prisma';
+}
+
+/** One PostgreSQL extension of {@link StrataConfig.extensions}. */
+export interface ExtensionEntry {
+  /** The extension's name as PostgreSQL knows it (`citext`, `uuid-ossp`). */
+  name: string;
+  /** Schema to create it in. Default: PostgreSQL's (the first of the search path). */
+  schema?: string;
+  /** Version to create. Default: the server's default version. */
+  version?: string;
 }
 
 /** `tenancy` in the config: schema-per-tenant isolation. */
@@ -189,4 +215,10 @@ export interface ResolvedConfig {
   directUrl?: string | undefined;
   /** See {@link StrataConfig.preparedStatements}. Default `'auto'`. */
   preparedStatements?: boolean | 'auto';
+  /** PostgreSQL extensions, as entries. Absent or `[]`: none. */
+  extensions?: ExtensionEntry[];
+  /** Preview features of the generated client. Absent or `[]`: none. */
+  previewFeatures?: string[];
+  /** Prisma's `relationMode`. Absent: Prisma's default (`foreignKeys`). */
+  relationMode?: 'foreignKeys' | 'prisma';
 }

@@ -23,6 +23,8 @@ export interface EngineConnection {
   directUrl?: string | undefined;
   /** Named prepared statements (postgres): see `StrataConfig.preparedStatements`. Default `'auto'`. */
   preparedStatements?: boolean | 'auto' | undefined;
+  /** PostgreSQL extensions the schema uses: PGlite loads their modules when it opens. Default none. */
+  extensions?: ReadonlyArray<{ name: string }> | undefined;
 }
 
 /** A driver adapter factory plus ownership of what Strata opened to build it. */

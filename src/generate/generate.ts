@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { importExtensionFor } from '../config/runtimes.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { isStrataError, StrataError } from '../errors.js';
@@ -99,6 +99,7 @@ export async function generateFromComposed(config: ResolvedConfig, options: Gene
   const staging = await mkdtemp(join(output, '.strata-generate-'));
   try {
     const clientDir = join(staging, 'client');
+    const step = <T>(what: string, run: () => Promise<T>) => generateStep(what, run, config);
     await step('the Prisma client', () => generatePrismaClient(schema, generator, clientDir, config.runtime));
     await step('the zod schemas', () =>
       generateZodSchemas({
@@ -117,14 +118,18 @@ export async function generateFromComposed(config: ResolvedConfig, options: Gene
   return done(true, schema.models);
 }
 
-async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+/**
+ * Run one generation step; a failure says what is unchanged: the generated folders (built in
+ * a temp folder, never swapped in) — not the composed schema, which compose already wrote.
+ */
+async function generateStep<T>(what: string, run: () => Promise<T>, config: ResolvedConfig): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (isStrataError(error)) throw error;
     const detail = error instanceof Error ? error.message : String(error);
     throw new StrataError('GENERATE_FAILED', `Generating ${what} failed: ${detail}`, {
-      hint: 'The previous output is unchanged. Run `strata generate --verbose` for the cause; if it names a model or field, fix that fragment.',
+      hint: `The generated client, zod schemas and db module in ${relative(config.root, config.output) || '.'} are unchanged (the composed schema in ${relative(config.root, config.composedDir)} is already the new one). Run \`strata generate --verbose\` for the cause; if it names a model or field, fix that fragment.`,
       cause: error,
     });
   }

@@ -10,6 +10,7 @@ import { applyPending, assertHistoryHealthy } from './apply.js';
 import { evaluateDataLoss, scanDestructiveSteps } from './data-loss.js';
 import type { DataLossWarning } from './data-loss.js';
 import { diffScript, EMPTY_MIGRATION_SCRIPT } from './diff.js';
+import { withExtensionSchemas, withoutRecreatedExtensions } from './extension-drift.js';
 import { readHistory } from './history.js';
 import { withMigrationLock } from './lock.js';
 import { composedSchemaFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
@@ -66,13 +67,14 @@ export async function migrateDev(config: ResolvedConfig, options: MigrateDevOpti
     withMigrateAdapter(config, 'migrate', async (adapter) => {
       const list = await readMigrationsList(config.migrations, { assumeProvider: provider });
       assertHistoryHealthy(config, await readHistory(adapter.factory, list));
-      const script = await diffScript({
+      const diffed = await diffScript({
         from: { migrationsList: list },
         to: { schemaFiles },
         provider,
         adapterFactory: adapter.factory,
         ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}),
       });
+      const script = withExtensionSchemas(withoutRecreatedExtensions(diffed, list, EMPTY_MIGRATION_SCRIPT));
       const mainEmpty = script === EMPTY_MIGRATION_SCRIPT || script.trim() === '';
       let tenantScript: string | null = null;
       if (config.tenancy !== undefined) {

@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HostRuntime } from '../config/runtimes.js';
 import { hostRuntime } from '../config/runtimes.js';
+import { withDotenv } from '../config/env-source.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 
@@ -30,7 +31,10 @@ export interface SeedRun {
 
 /** Options of {@link seed}. */
 export interface SeedOptions {
-  /** Environment of the seed processes. Default `process.env`. */
+  /**
+   * Environment of the seed processes, with `<root>/.env` filling what it leaves unset (as the
+   * CLI and the generated `db` do). Default `process.env`.
+   */
   env?: NodeJS.ProcessEnv;
   /** Receives each seed's output as it arrives (the CLI streams it). Default: collected only. */
   onOutput?: (text: string) => void;
@@ -62,9 +66,10 @@ export function seedFiles(config: Pick<ResolvedConfig, 'seed' | 'plugins'>): Arr
 export async function seed(config: ResolvedConfig, options: SeedOptions = {}): Promise<SeedResult> {
   const ran: SeedRun[] = [];
   const command = seedArgv(config.root);
+  const env = withDotenv(options.env ?? process.env, config.root);
   for (const { owner, file } of seedFiles(config)) {
     const started = Date.now();
-    const { code, output } = await runSeed([...command, file], config.root, options);
+    const { code, output } = await runSeed([...command, file], config.root, env, options);
     const shown = relative(config.root, file) || file;
     if (code !== 0) {
       const tail = output.trim().split('\n').slice(-8).join('\n');
@@ -90,10 +95,10 @@ export function seedArgv(root: string, host: HostRuntime = hostRuntime()): strin
   return [process.execPath, '--import', typeScriptLoader(root)];
 }
 
-function runSeed(argv: string[], cwd: string, options: SeedOptions): Promise<{ code: number; output: string }> {
+function runSeed(argv: string[], cwd: string, env: NodeJS.ProcessEnv, options: SeedOptions): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise, reject) => {
     const [command, ...args] = argv as [string, ...string[]];
-    const child = spawn(command, args, { cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const take = (chunk: Buffer) => {
       const text = chunk.toString();

@@ -11,6 +11,9 @@ import type { FailedMigration } from './history.js';
 import { existingComposedFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
 import { readMigrationsList } from './migrations-dir.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
+import { withoutExtensionNoise } from './extension-drift.js';
+import { factoryTableQuery, misplacedTables } from './placement.js';
+import type { MisplacedTable } from './placement.js';
 import { strataTableFilters } from './strata-tables.js';
 import { sharedSchemaFiles } from '../tenancy/template-history.js';
 
@@ -39,8 +42,10 @@ export interface StatusResult {
   missingFromFolder: string[];
   /** Drift between the database and the applied history; `checked: false` when skipped (unreachable, failed migrations, or `drift: false`). */
   drift: { checked: boolean; detected: boolean; summary: string[] };
-  /** Everything applied, nothing failed or edited, no drift. */
+  /** Everything applied, nothing failed or edited, no drift, no misplaced table. */
   inSync: boolean;
+  /** Tables found in another schema than the composed one (see `placement.ts`); `[]` when none. */
+  misplaced?: MisplacedTable[];
 }
 
 const UNREACHABLE = /Can't reach|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|timeout|does not exist|could not open/i;
@@ -89,11 +94,12 @@ export async function status(config: ResolvedConfig, options: StatusOptions = {}
           filters: strataTableFilters(config),
           script: false,
         });
-        const lines = summary.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !/No difference detected/i.test(l));
+        const lines = withoutExtensionNoise(summary.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !/No difference detected/i.test(l)), config);
         result.drift = { checked: true, detected: lines.length > 0, summary: lines };
       }
+      result.misplaced = await misplacedTables(config, factoryTableQuery(adapter.factory));
       result.inSync =
-        result.pending.length === 0 && result.failed.length === 0 && result.edited.length === 0 && result.missingFromFolder.length === 0 && !result.drift.detected;
+        result.pending.length === 0 && result.failed.length === 0 && result.edited.length === 0 && result.missingFromFolder.length === 0 && !result.drift.detected && result.misplaced.length === 0;
       return result;
     });
   } catch (error) {

@@ -5,7 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
+import { capabilitiesOf } from '../engines/capabilities.js';
+import { StrataError } from '../errors.js';
 import type { EngineAdapter, EngineConnection } from '../engines/engine-adapter.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
 import { trackAttemptOutcomes } from './attempt-outcome.js';
@@ -41,7 +44,8 @@ export interface CreateDatabaseOptions<TClient extends DatabaseClient> {
   PrismaClient: PrismaClientClass<TClient>;
   /**
    * Where to look for the project's config (`strata.config.*`, `appsettings.json`, searched
-   * upwards from here). Default `process.cwd()`. Ignored when `config` is given.
+   * upwards from here; `.env` in the project root fills unset variables, as in the CLI).
+   * Default `process.cwd()`. Ignored when `config` is given.
    */
   root?: string;
   /** An already resolved config. Default: `loadConfig({ cwd: root })` at call time. */
@@ -98,11 +102,13 @@ function registry(): Map<string, Entry> {
  */
 export async function createDatabase<TClient extends DatabaseClient>(options: CreateDatabaseOptions<TClient>): Promise<StrataDatabase<TClient>> {
   const config = options.config ?? (await loadProjectConfig(options.root));
+  assertConnectable(config);
   const connection: EngineConnection = {
     engine: config.engine,
     url: config.url,
     connection: config.connection,
     dataPath: config.dataPath,
+    extensions: config.extensions,
     ...(config.preparedStatements === undefined ? {} : { preparedStatements: config.preparedStatements }),
   };
   const replicas = config.replicas ?? [];
@@ -164,5 +170,14 @@ function datasourceKey(connection: EngineConnection, replicas: readonly string[]
 
 async function loadProjectConfig(root: string | undefined): Promise<ResolvedConfig> {
   const { loadConfig } = await import('../config/index.js');
-  return loadConfig(root === undefined ? {} : { cwd: root });
+  // The same environment as the CLI: `.env` in the project root fills what the process leaves unset.
+  return loadConfig(root === undefined ? { dotenv: true } : { cwd: root, dotenv: true });
+}
+
+/** A server engine with neither a URL nor connection fields: say where the URL is read from, `.env` included. */
+function assertConnectable(config: ResolvedConfig): void {
+  if (capabilitiesOf(config.engine).embedded || config.url !== undefined || config.connection !== undefined) return;
+  throw new StrataError('CONFIG_INVALID', `No database URL for engine "${config.engine}" (project ${config.root}): DATABASE_URL is not set in the environment nor in ${join(config.root, '.env')}, and strata.config.ts sets no \`url\` or \`connection\`.`, {
+    hint: `Set DATABASE_URL in ${join(config.root, '.env')} (copy .env.example; the CLI and the generated db both read it) or in the environment, or set \`url\` in strata.config.ts.`,
+  });
 }

@@ -110,6 +110,6 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
 
 async function loadProjectConnection(cwd: string | undefined): Promise<EngineConnection> {
   const { loadConfig } = await import('../config/index.js');
-  const config = await loadConfig(cwd === undefined ? {} : { cwd });
+  const config = await loadConfig(cwd === undefined ? { dotenv: true } : { cwd, dotenv: true });
   return { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath };
 }

@@ -11,6 +11,8 @@ import { capabilitiesOf } from '../../engines/capabilities.js';
 import type { EngineConnection } from '../../engines/engine-adapter.js';
 import { ExitCode, isStrataError } from '../../errors.js';
 import type { ExitCodeValue } from '../../errors.js';
+import { misplacedLines } from '../../migrate/placement.js';
+import type { MisplacedTable } from '../../migrate/placement.js';
 import { status } from '../../migrate/status.js';
 import type { ConnectionFault } from '../../runtime/connection-faults.js';
 import type { DatabaseAdapter } from '../../runtime/database-adapter.js';
@@ -51,6 +53,8 @@ export interface DoctorMigrations {
   missingFromFolder: number;
   /** Everything applied, nothing failed, edited or missing (drift is not checked by doctor). */
   inSync: boolean;
+  /** Tables in another schema than the composed one (`status` explains); absent when not checked. */
+  misplaced?: MisplacedTable[];
 }
 
 /** What `strata doctor` found (its `--json` output). Holds no password. */
@@ -176,6 +180,7 @@ async function migrationState(config: ResolvedConfig, reachable: boolean, secret
       edited: s.edited.length,
       missingFromFolder: s.missingFromFolder.length,
       inSync: s.inSync,
+      misplaced: s.misplaced ?? [],
     };
   } catch (error) {
     return { checked: false, ...NOT_CHECKED, note: redactSecrets(`could not read the migration state: ${describeError(error)}`, secrets) };
@@ -192,7 +197,7 @@ async function migrationState(config: ResolvedConfig, reachable: boolean, secret
  */
 export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
   const secrets = configSecrets(config);
-  const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath };
+  const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath, extensions: config.extensions };
   const { database, tenants } = await probeDatabase(config, connection, secrets);
   // Sequential on purpose: an embedded engine (PGlite) allows one open instance per data directory.
   const migrations = await migrationState(config, database.reachable, secrets);
@@ -246,6 +251,7 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
   else {
     const counts = `${m.applied} applied, ${m.pending} pending, ${m.failed} failed${m.edited ? `, ${m.edited} edited` : ''}${m.missingFromFolder ? `, ${m.missingFromFolder} missing from the folder` : ''} (${m.total} in the folder)`;
     lines.push(`[${ok(m.inSync)}] Migrations: ${counts}${m.inSync ? '' : ' — run `strata status` for details'}`);
+    for (const line of misplacedLines(m.misplaced ?? [])) lines.push(`[${ok(false)}] Tables: ${line}`);
   }
   for (const r of report.replicas) {
     const why = r.fault === undefined ? 'unreachable' : `down (${FAULT_TEXT[r.fault]})`;

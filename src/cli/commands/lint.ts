@@ -8,15 +8,15 @@ import type { CommandDefinition, CommandResult } from '../command.js';
 
 /** Coupling edges grouped as `workers → auth: JobDefinition.createdBy → User`. */
 export function couplingLines(edges: CouplingEdge[]): string[] {
-  if (edges.length === 0) return ['No relations cross plugin boundaries.'];
+  if (edges.length === 0) return ['No relations or enums cross plugin boundaries.'];
   const groups = new Map<string, CouplingEdge[]>();
   for (const edge of edges) {
     const key = `${edge.from} → ${edge.to}`;
     groups.set(key, [...(groups.get(key) ?? []), edge]);
   }
-  const lines = ['Coupling (relations that cross owners):'];
+  const lines = ['Coupling (relations and enum types that cross owners):'];
   for (const [key, list] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`  ${key}: ${list.map((e) => `${e.model}.${e.field} → ${e.targetModel}`).join(', ')}`);
+    lines.push(`  ${key}: ${list.map((e) => `${e.model}.${e.field} → ${e.kind === 'enum' ? 'enum ' : ''}${e.targetModel}`).join(', ')}`);
   }
   return lines;
 }

@@ -3,6 +3,7 @@
  */
 import { ExitCode } from '../../errors.js';
 import { failureReason } from '../../migrate/apply.js';
+import { misplacedLines } from '../../migrate/placement.js';
 import { status } from '../../migrate/status.js';
 import type { StatusResult } from '../../migrate/status.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
@@ -16,12 +17,15 @@ export function statusLines(s: StatusResult): string[] {
   for (const name of s.edited) lines.push(`  EDITED   ${name} (changed after it was applied)`);
   for (const name of s.missingFromFolder) lines.push(`  MISSING  ${name} (applied, but not in the migrations folder)`);
   if (s.drift.detected) lines.push('Drift: the database differs from its migration history:', ...s.drift.summary.map((l) => `  ${l}`));
+  const misplaced = misplacedLines(s.misplaced ?? []);
+  if (misplaced.length > 0) lines.push('Misplaced tables:', ...misplaced.map((l) => `  ${l}`));
   if (s.inSync) lines.push('In sync: every migration is applied and the database matches its history.');
   else {
     const next: string[] = [];
     if (s.failed[0]) next.push(`fix it, then \`strata resolve --rolled-back ${s.failed[0].name}\` and \`strata deploy\``);
     if (s.pending.length > 0 && s.failed.length === 0) next.push('`strata deploy` applies the pending migrations');
     if (s.edited.length > 0) next.push('restore the edited migration and put the change in a new one');
+    if (misplaced.length > 0) next.push('the tables were created under another search path (a `schema=` URL, a role setting): move them with `ALTER TABLE … SET SCHEMA`, or recreate the database and `strata deploy`');
     if (s.drift.detected) next.push('put the manual change in a migration (`strata migrate`), or `strata reset` a development database');
     lines.push(`Not in sync${next.length ? `: ${next.join('; ')}` : ''}.`);
   }

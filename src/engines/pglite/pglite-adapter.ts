@@ -7,9 +7,10 @@ import { mkdir } from 'node:fs/promises';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { StrataError } from '../../errors.js';
+import { isStrataError, StrataError } from '../../errors.js';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
 import { openPgliteFromTemplate } from './pglite-template.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 
 /** A PGlite factory that opens its database on first use, plus the handle to close it. */
 export interface PgliteAdapter extends EngineAdapter {
@@ -49,10 +50,12 @@ export function createAdapter(connection: EngineConnection, options: PgliteAdapt
   let inner: PrismaPGlite | undefined;
   const open = (): Promise<PGlite> => {
     const ready = dataPath.startsWith('memory://') ? Promise.resolve(undefined) : mkdir(dataPath, { recursive: true });
+    // An extension PGlite does not ship is a config error of its own, not an unreachable database.
     opening ??= ready
-      .then(() => openPgliteFromTemplate(dataPath, options.pglite))
+      .then(async () => openPgliteFromTemplate(dataPath, { ...options.pglite, extensions: await pgliteExtensions(connection.extensions) }))
       .catch((error: unknown) => {
         opening = undefined;
+        if (isStrataError(error)) throw error;
         throw new StrataError('DATABASE_UNREACHABLE', `PGlite could not open its data directory ${dataPath}.`, {
           hint: 'Check that the folder is writable and not opened by another process (stop other dev servers), then retry.',
           cause: error,

@@ -29,7 +29,7 @@ export function createPgliteAdapter<TClient extends RawDatabaseClient = RawDatab
     createFactory: () =>
       lazyDriverAdapter({ provider: 'postgres', adapterName: 'pglite', engine: 'pglite', packages: ['@electric-sql/pglite', 'pglite-prisma-adapter'] }, async () => {
         const module = await import('./pglite-adapter.js');
-        engine = resolved.kind === 'owned' ? module.createAdapter({ engine: 'pglite', dataPath: resolved.dataDir }) : module.createExternalAdapter(resolved.pglite, resolved.dispose);
+        engine = resolved.kind === 'owned' ? module.createAdapter({ engine: 'pglite', dataPath: resolved.dataDir, extensions: resolved.extensions.map((name) => ({ name })) }) : module.createExternalAdapter(resolved.pglite, resolved.dispose);
         return engine.factory;
       }),
     release: async () => engine?.close(),

@@ -14,6 +14,7 @@ import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
 import { openPgliteFromTemplate, smallStartParams } from './pglite-template.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 
 type WithOnError = SqlDriverAdapter & { onError(error: unknown): never };
 
@@ -33,7 +34,7 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
   const inner = createAdapter(connection, { closeOnDispose: false, pglite: { startParams: smallStartParams() } });
   const shadow = {
     async connect(): Promise<SqlDriverAdapter> {
-      const db = await openPgliteFromTemplate(undefined, { startParams: smallStartParams() });
+      const db = await openPgliteFromTemplate(undefined, { startParams: smallStartParams(), extensions: await pgliteExtensions(connection.extensions) });
       const adapter = await withAdapterOverrides(new PrismaPGlite(db), { executeScript: execWith(() => Promise.resolve(db)) }).connect();
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {

@@ -13,8 +13,8 @@ describe('coupling', () => {
     try {
       const result = await compose(ws.config);
       assert.deepEqual(result.coupling, [
-        { from: 'billing-core', to: 'app', model: 'Invoice', field: 'tenant', targetModel: 'Tenant', file: join(ws.root, 'plugins/billing-core/database/billing.prisma'), line: 12 },
-        { from: 'shop', to: 'billing-core', model: 'Order', field: 'invoice', targetModel: 'Invoice', file: join(ws.root, 'plugins/shop/database/shop.prisma'), line: 6 },
+        { from: 'billing-core', to: 'app', model: 'Invoice', field: 'tenant', targetModel: 'Tenant', file: join(ws.root, 'plugins/billing-core/database/billing.prisma'), line: 12, kind: 'relation' },
+        { from: 'shop', to: 'billing-core', model: 'Order', field: 'invoice', targetModel: 'Invoice', file: join(ws.root, 'plugins/shop/database/shop.prisma'), line: 6, kind: 'relation' },
       ]);
     } finally {
       await ws.cleanup();
@@ -66,6 +66,6 @@ describe('coupling', () => {
     });
     const app = out.files.find((f) => f.path === 'app.prisma')!.content;
     assert.equal(app.match(/back-relation/g)?.length, 1);
-    assert.match(app, /posts Post\[\] @relation\("authored"\)\n {2}postsEditor Post\[\] @relation\("edited"\)/);
+    assert.match(app, /posts Post\[\] @relation\("authored"\)\n {2}postsAsEditor Post\[\] @relation\("edited"\)/);
   });
 });

@@ -105,10 +105,13 @@ describe('compose rules', () => {
     assert.match(d!.message, /@foo/);
   });
 
-  it('summarises the first diagnostic in the error message, relative to the root', async () => {
+  it('lists every error in the error message, each with its hint, relative to the root', async () => {
     const config = await configFor(join(FIXTURES, 'foreign-namespace-schema'));
-    const error = await compose(config).catch((e: unknown) => e as Error);
-    assert.match(String((error as Error).message), /^Composition failed: plugins\/audit\/database\/audit\.prisma:5:3 error \[foreign-namespace\] .* \(\+1 more\)$/);
+    const message = String(((await compose(config).catch((e: unknown) => e)) as Error).message);
+    assert.match(message, /^Composition failed with 2 errors:\n/);
+    assert.match(message, /\n {2}plugins\/audit\/database\/audit\.prisma:5:3 error \[foreign-namespace\] .*\n {4}hint: Remove @@schema\("plugin_billing"\)/);
+    assert.match(message, /\n {2}plugins\/audit\/database\/audit\.prisma:10:3 error \[foreign-namespace\] .*\n {4}hint: Remove @@schema\("public"\)/);
+    assert.doesNotMatch(message, /more\)|\/tmp\//);
   });
 
   it('lint returns violations instead of throwing', async () => {

@@ -166,7 +166,30 @@ describe('env getters', () => {
   });
 
   test('pglite takes a directory or memory://', () => {
-    assert.deepEqual(resolvePgliteOptions({ dataDir: 'memory://' }), { kind: 'owned', dataDir: 'memory://' });
+    assert.deepEqual(resolvePgliteOptions({ dataDir: 'memory://' }), { kind: 'owned', dataDir: 'memory://', extensions: [] });
     assert.match(thrown(() => resolvePgliteOptions({})).message, /"dataDir" or `pglite` must be given/);
+  });
+});
+
+describe('pglite extensions option', () => {
+  test('carries extension names to the adapter and refuses what is not a list of names', async () => {
+    const { resolvePgliteOptions, pgliteOptionsFromConnection } = await import('../../../src/engines/pglite/pglite-options.js');
+    assert.deepEqual(resolvePgliteOptions({ dataDir: 'memory://', extensions: ['citext'] }), { kind: 'owned', dataDir: 'memory://', extensions: ['citext'] });
+    assert.deepEqual(pgliteOptionsFromConnection({ engine: 'pglite', dataPath: '/d', extensions: [{ name: 'pg_trgm' }] }), { dataDir: '/d', extensions: ['pg_trgm'] });
+    assert.throws(() => resolvePgliteOptions({ dataDir: 'memory://', extensions: 'citext' as unknown as string[] }), /extensions/);
+  });
+
+  test('loads a contrib extension into an in-memory PGlite, and names one PGlite does not ship', async () => {
+    const { createAdapter } = await import('../../../src/engines/pglite/pglite-adapter.js');
+    const adapter = createAdapter({ engine: 'pglite', dataPath: 'memory://', extensions: [{ name: 'citext' }] });
+    try {
+      const db = await adapter.open();
+      await db.exec('CREATE EXTENSION IF NOT EXISTS citext; CREATE TABLE t (v citext); INSERT INTO t VALUES (\'ABC\')');
+      assert.equal((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM t WHERE v = 'abc'")).rows[0]?.n, 1);
+    } finally {
+      await adapter.close();
+    }
+    const missing = createAdapter({ engine: 'pglite', dataPath: 'memory://', extensions: [{ name: 'no_such_ext' }] });
+    await assert.rejects(missing.open(), (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID' && /PGlite has no extension "no_such_ext"/.test(e.message));
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -117,6 +117,17 @@ model Note {
     assert.match(error.hint ?? '', /strata generate/);
     assert.deepEqual(await snapshot(join(project.config.output, 'client')), before);
     await writeFiles(project.config.composedDir, { 'plugins/auth.prisma': POSTGRES_SCHEMA['plugins/auth.prisma'] ?? '' });
+  });
+
+  test("a generator failure says the generated output is unchanged and that the composed schema is already new", async () => {
+    const before = await snapshot(join(project.config.output, 'client'));
+    // A name the client generator refuses, written past compose (which would refuse it first).
+    await writeFiles(project.config.composedDir, { 'plugins/extra.prisma': 'model Prisma {\n  id Int @id\n  @@schema("plugin_auth")\n}\n' });
+    const error = await rejection(generateFromComposed(project.config), 'GENERATE_FAILED');
+    await rm(join(project.config.composedDir, 'plugins/extra.prisma'));
+    assert.match(error.message, /reserved/);
+    assert.match(error.hint ?? '', /The generated client, zod schemas and db module in database\/generated are unchanged \(the composed schema in database\/generated\/schema is already the new one\)/);
+    assert.deepEqual(await snapshot(join(project.config.output, 'client')), before);
   });
 
   test('a missing composed folder fails with GENERATE_FAILED and says to compose', async () => {

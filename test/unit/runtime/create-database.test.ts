@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -120,6 +120,23 @@ describe('createDatabase', () => {
     } finally {
       if (previous === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = previous;
+    }
+  });
+
+  test('reads .env in the project root like the CLI; without a URL anywhere, the error names .env', async () => {
+    const previous = process.env.DATABASE_URL;
+    delete process.env.DATABASE_URL;
+    const project = await mkdtemp(join(tmpdir(), 'strata-runtime-env-'));
+    try {
+      await writeFile(join(project, 'appsettings.json'), JSON.stringify({ Strata: { Database: { Engine: 'postgres' } } }));
+      const e = await rejection(createDatabase({ PrismaClient: FakeClient, root: project }), 'CONFIG_INVALID');
+      assert.match(e.message, /No database URL for engine "postgres".*DATABASE_URL is not set in the environment nor in .*\.env/);
+      await writeFile(join(project, '.env'), 'DATABASE_URL=postgresql://app@127.0.0.1:1/from_dotenv\n');
+      const db = await createDatabase({ PrismaClient: FakeClient, root: project });
+      assert.equal(db.options.adapter.adapterName, '@prisma/adapter-pg');
+    } finally {
+      if (previous !== undefined) process.env.DATABASE_URL = previous;
+      await rm(project, { recursive: true, force: true });
     }
   });
 });
