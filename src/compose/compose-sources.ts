@@ -15,6 +15,7 @@ import type { ParsedBlock, ParsedFragment } from './parser.js';
 import { checkFieldTypes, collectDefinitions, couplingDiagnostic, couplingEdges } from './rules.js';
 import { checkTenantScope } from './tenant-rules.js';
 import type { OwnedFragment } from './rules.js';
+import { importExtensionFor } from '../config/runtimes.js';
 import type { ComposedModel, ComposeSettings, ComposeSourcesInput, ComposeSourcesOutput, Diagnostic, LineMap, LineOrigin, LineSegment, SourceFile } from './types.js';
 
 /** The first line of every composed file. */
@@ -118,10 +119,10 @@ function mainSchema(provider: string, schemas: string[] | undefined, views: bool
     'generator client {',
     '  provider               = "prisma-client"',
     '  output                 = "../client"',
-    '  runtime                = "nodejs"',
+    `  runtime                = "${settings.runtime ?? 'nodejs'}"`,
     '  moduleFormat           = "esm"',
     '  generatedFileExtension = "ts"',
-    '  importFileExtension    = "js"',
+    `  importFileExtension    = "${importExtensionFor(settings.runtime ?? 'nodejs')}"`,
     ...(preview.length > 0 ? [`  previewFeatures        = [${preview.map((f) => JSON.stringify(f)).join(', ')}]`] : []),
     '}',
     '',

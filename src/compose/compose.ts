@@ -115,6 +115,7 @@ export function readInputs(config: ResolvedConfig): ComposeSourcesInput {
       ...(config.extensions === undefined ? {} : { extensions: config.extensions }),
       ...(config.previewFeatures === undefined ? {} : { previewFeatures: config.previewFeatures }),
       ...(config.relationMode === undefined ? {} : { relationMode: config.relationMode }),
+      ...(config.runtime === undefined ? {} : { runtime: config.runtime }),
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Contracts of composition: what compose and lint return, and the input of the pure core.
  */
+import type { Runtime } from '../config/runtimes.js';
 import type { Engine } from '../engines/capabilities.js';
 
 /** One finding about a fragment, located in the fragment the user wrote (never the composed file). */
@@ -117,6 +118,8 @@ export interface ComposeSettings {
   previewFeatures?: string[];
   /** The datasource's `relationMode`. */
   relationMode?: 'foreignKeys' | 'prisma';
+  /** The generator's `runtime` (see `StrataConfig.runtime`). Default `'nodejs'`. */
+  runtime?: Runtime;
 }
 
 /** Where a composed line came from: a fragment path and 1-based line. */
