@@ -149,11 +149,7 @@ async function applyStepwise(config: ResolvedConfig, conn: MigrationConnection, 
     const logs = stepwiseLogs(conn, error, statements, done);
     await markFailed(conn, started.id, logs);
     const recovery = await inspectFailed(conn, name, script, logs, `fix ${migrationPath(config, name)}`);
-    const known: Recovery =
-      conn.script === undefined && done === 0
-        ? { state: 'not-applied', reason: 'its first statement failed, so nothing of it ran.', checked: recovery.checked, commands: [`fix ${migrationPath(config, name)}`, `strata resolve --rolled-back ${name}`, 'strata deploy'] }
-        : { ...recovery, ...(conn.script === undefined ? { state: 'partial' as const, reason: `statements 1–${done} of ${statements.length} ran and stay (${conn.dialect} commits each DDL statement); statement ${done + 1} failed.` } : {}) };
-    throw failedMigrationError(config, name, logs, error, known);
+    throw failedMigrationError(config, name, logs, error, recovery);
   }
   await markFinished(conn, started.id);
 }

@@ -12,7 +12,7 @@
  */
 import type { MigrationConnection, MigrationDialect } from '../engines/migration-connection.js';
 import type { ScriptObject } from './migration-script.js';
-import { scriptObjects, splitStatements } from './migration-script.js';
+import { scriptObjects, splitStatements, transactionControlStatement } from './migration-script.js';
 
 /** The verdict on a failed migration. */
 export interface Recovery {
@@ -35,7 +35,11 @@ export const ROLLED_BACK_NOTE = 'Strata ran this script in one transaction with 
  * @param fix the "fix the script" step to show when the script itself failed, e.g. `fix migrations/x/migration.sql`.
  */
 export async function inspectFailed(conn: MigrationConnection, name: string, script: string | undefined, logs: string | null, fix: string): Promise<Recovery> {
-  const objects = script === undefined ? [] : informative(scriptObjects(splitStatements(script, conn.dialect), conn.dialect));
+  const statements = script === undefined ? [] : splitStatements(script, conn.dialect);
+  // PostgreSQL runs a script without transaction control in one (implicit) transaction, whoever
+  // applies it (Prisma, Strata): there it is all or nothing, and any object tells for the whole.
+  const atomic = conn.dialect === 'postgres' && transactionControlStatement(statements, conn.dialect) === undefined;
+  const objects = informative(scriptObjects(statements, conn.dialect));
   const checked: string[] = [];
   let matching = 0;
   for (const object of objects) {
@@ -44,21 +48,35 @@ export async function inspectFailed(conn: MigrationConnection, name: string, scr
     checked.push(`${label(object)}: ${exists ? 'exists' : 'missing'} (the script ${object.creates ? 'creates' : 'drops'} it)`);
     if (exists === object.creates) matching++;
   }
-  const rolledBack = [`strata resolve --rolled-back ${name}`, 'strata deploy'];
-  const failedFirst = logs !== null && logs !== '' ? [fix] : [];
+  const failedWithError = logs !== null && logs !== '';
+  const rolledBack = [...(failedWithError ? [fix] : []), `strata resolve --rolled-back ${name}`, 'strata deploy'];
+  const either = [
+    `either undo what it changed by hand, then \`${rolledBack.filter((c) => c.startsWith('strata')).join('` and `')}\``,
+    `or finish the rest of ${fix.replace(/^fix /, '')} by hand, then \`strata resolve --applied ${name}\``,
+  ];
+  const step = /Statement (\d+) of (\d+) failed/.exec(logs ?? '');
+  if (!atomic && step) {
+    const ran = Number(step[1]) - 1;
+    if (ran === 0) return { state: 'not-applied', reason: `its first statement failed, so nothing of it ran.`, checked, commands: rolledBack };
+    if (checked.length > 0 && matching === 0) {
+      return { state: 'not-applied', reason: `statements 1–${ran} of ${step[2]} ran, but none of what they create is there any more: it was undone.`, checked, commands: rolledBack };
+    }
+    return { state: 'partial', reason: `statements 1–${ran} of ${step[2]} ran and stay (each DDL statement commits itself here); statement ${ran + 1} failed.`, checked, commands: either };
+  }
+  if (logs?.includes(ROLLED_BACK_NOTE) && matching === 0) {
+    return { state: 'not-applied', reason: 'Strata rolled the script and its record back together when it failed.', checked, commands: rolledBack };
+  }
+  const uncheckable = statements.filter((s) => scriptObjects([s], conn.dialect).length === 0).length;
   if (checked.length > 0 && matching === checked.length) {
+    if (!atomic && failedWithError) return { state: 'partial', reason: 'every object it creates exists, yet it failed: a later statement did not run.', checked, commands: either };
+    if (!atomic && uncheckable > 0) {
+      return { state: 'unknown', reason: `every object it creates exists, but ${uncheckable} statement(s) change data or columns in ways Strata cannot look for; check them by hand.`, checked, commands: either };
+    }
     return { state: 'applied', reason: 'every object the script creates exists and everything it drops is gone: its changes are in the database, only the record was not finished.', checked, commands: [`strata resolve --applied ${name}`] };
   }
   if (checked.length > 0 && matching === 0) {
-    return { state: 'not-applied', reason: 'none of the objects the script creates exists (and what it drops is still there): nothing of it is in the database.', checked, commands: [...failedFirst, ...rolledBack] };
+    return { state: 'not-applied', reason: 'none of the objects the script creates exists (and what it drops is still there): nothing of it is in the database.', checked, commands: rolledBack };
   }
-  if (checked.length === 0 && logs?.includes(ROLLED_BACK_NOTE)) {
-    return { state: 'not-applied', reason: 'Strata rolled the script and its record back together when it failed.', checked, commands: [...failedFirst, ...rolledBack] };
-  }
-  const either = [
-    `either undo what it changed by hand, then \`${rolledBack.join('` and `')}\``,
-    `or finish the rest of ${fix.replace(/^fix /, '')} by hand, then \`strata resolve --applied ${name}\``,
-  ];
   if (checked.length > 0) return { state: 'partial', reason: 'part of the script is in the database: it stopped half-way.', checked, commands: either };
   return { state: 'unknown', reason: 'the script creates or drops nothing Strata can look for, so check by hand whether it ran.', checked, commands: either };
 }
