@@ -71,7 +71,7 @@ async function setUp(prefix: string, migrations: ReadonlyArray<readonly [string,
   await admin.end();
   const url = new URL(MYSQL_URL);
   url.pathname = `/${database}`;
-  const project = writeProject(prefix, { engine: 'mysql', url: url.toString() }, migrations, 'mysql' as 'postgresql');
+  const project = writeProject(prefix, { engine: 'mysql', url: url.toString() }, migrations, 'mysql');
   const config = await loadConfig({ cwd: project, env: {} });
   const conn = await connect(database);
   return {

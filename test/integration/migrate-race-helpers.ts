@@ -58,13 +58,13 @@ export function writeProject(
   prefix: string,
   settings: { engine: string; url?: string; dataPath?: string },
   migrations: ReadonlyArray<readonly [string, string]>,
-  provider: 'postgresql' | 'sqlite' = 'postgresql',
+  provider: 'postgresql' | 'sqlite' | 'mysql' = 'postgresql',
 ): string {
   const dir = join(REPO, '.tmp', `${prefix}-${randomBytes(4).toString('hex')}`);
   mkdirSync(join(dir, 'migrations'), { recursive: true });
   const database = { Engine: settings.engine, Url: settings.url, DataPath: settings.dataPath };
   writeFileSync(join(dir, 'appsettings.json'), JSON.stringify({ Strata: { Database: database, Migrations: 'migrations' } }, null, 2));
-  writeFileSync(join(dir, 'migrations', 'migration_lock.toml'), migrationLockfileContent(provider));
+  writeFileSync(join(dir, 'migrations', 'migration_lock.toml'), migrationLockfileContent(provider as 'postgresql'));
   for (const [name, script] of migrations) addMigration(dir, name, script);
   return dir;
 }
