@@ -7,7 +7,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import mariadb from 'mariadb';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/types.js';
 import { isStrataError } from '../../src/errors.js';
@@ -16,18 +15,9 @@ import { deploy } from '../../src/migrate/deploy.js';
 import { resolve } from '../../src/migrate/resolve.js';
 import { migrateOnStartup } from '../../src/migrate/startup.js';
 import { status } from '../../src/migrate/status.js';
-import { addMigration, removeProject, startContenders, writeProject } from './migrate-race-helpers.js';
+import { addMigration, MYSQL_URL, mysqlConnect, removeProject, startContenders, writeProject } from './migrate-race-helpers.js';
 
-const MYSQL_URL = new URL(process.env.STRATA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
-const connect = (database?: string) =>
-  mariadb.createConnection({
-    host: MYSQL_URL.hostname,
-    port: Number(MYSQL_URL.port || 3306),
-    user: decodeURIComponent(MYSQL_URL.username),
-    password: decodeURIComponent(MYSQL_URL.password),
-    connectTimeout: 2000,
-    ...(database ? { database } : {}),
-  });
+const connect = mysqlConnect;
 const up = await connect()
   .then((c) => c.end().then(() => true))
   .catch(() => false);
