@@ -12,6 +12,9 @@ import type { ResolvedConfig } from '../../src/config/types.js';
 import { deploy } from '../../src/migrate/deploy.js';
 import { resolve } from '../../src/migrate/resolve.js';
 import { status } from '../../src/migrate/status.js';
+import { inMemoryMigrationsList } from '../../src/migrate/migrations-dir.js';
+import { openSchemaEngine } from '../../src/migrate/schema-engine.js';
+import { sqliteDatabase } from './migrate-adapters.js';
 import { addMigration, removeProject, writeProject } from './migrate-race-helpers.js';
 
 const INIT =
@@ -84,6 +87,24 @@ describe('SQLite migrations through Strata\'s applier', () => {
     assert.equal(s.failed[0]?.recovery?.state, 'not-applied');
     await resolve(config, { rolledBack: name });
     rmSync(join(project, 'migrations', name), { recursive: true });
+  });
+
+  test('_prisma_migrations is created with the very DDL of the schema engine', async () => {
+    const other = await sqliteDatabase();
+    try {
+      const engine = await openSchemaEngine({ adapterFactory: other.factory });
+      await engine.applyMigrations({ migrationsList: inMemoryMigrationsList('sqlite', []) });
+      await engine.dispose();
+      const ddl = "SELECT sql FROM sqlite_master WHERE name = '_prisma_migrations'";
+      const db = open();
+      try {
+        assert.deepEqual([db.prepare(ddl).get()], await other.query(ddl));
+      } finally {
+        db.close();
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   test('a failing script leaves nothing of itself (its first statements are rolled back too)', async () => {
