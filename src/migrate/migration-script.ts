@@ -13,10 +13,20 @@ const OPTIONS = {
   mysql: splitter.mysqlSplitterOptions,
 } as const;
 
-/** The statements of `script`, in order, without trailing `;`; comment-only pieces are dropped. */
+/**
+ * The statements of `script`, in order, without trailing `;`; comment-only pieces are dropped.
+ * On MySQL a `BEGIN … END` compound body (trigger, procedure) stays one statement, as the server
+ * reads it, unless the script opens a transaction with a bare `BEGIN;`.
+ */
 export function splitStatements(script: string, dialect: MigrationDialect): string[] {
-  const pieces = splitter.splitQuery(script, OPTIONS[dialect]).map((p) => (typeof p === 'string' ? p : p.text));
-  return pieces.filter((p) => stripComments(p, dialect) !== '');
+  const split = (options: typeof OPTIONS[MigrationDialect]) =>
+    splitter
+      .splitQuery(script, options)
+      .map((p) => (typeof p === 'string' ? p : p.text))
+      .filter((p) => stripComments(p, dialect) !== '');
+  const plain = split(OPTIONS[dialect]);
+  if (dialect !== 'mysql' || plain.some((p) => /^BEGIN(\s+WORK)?$/i.test(stripComments(p, dialect).trim()))) return plain;
+  return split({ ...OPTIONS.mysql, skipSeparatorBeginEnd: true });
 }
 
 /**

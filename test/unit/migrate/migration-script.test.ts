@@ -13,6 +13,12 @@ describe('reading a migration script like the database does', () => {
     assert.deepEqual(splitStatements(my, 'mysql'), ["CREATE TABLE `t;1` (`v` VARCHAR(9) DEFAULT 'x;y\\'z')", "INSERT INTO `t;1` VALUES ('-- no')"]);
   });
 
+  test('MySQL: a trigger body stays one statement, a bare BEGIN; still splits', () => {
+    const trigger = 'CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN SET NEW.x = 1; SET NEW.y = 2; END;\nCREATE TABLE b (x int);';
+    assert.deepEqual(splitStatements(trigger, 'mysql'), ['CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN SET NEW.x = 1; SET NEW.y = 2; END', 'CREATE TABLE b (x int)']);
+    assert.deepEqual(splitStatements('BEGIN;\nINSERT INTO c VALUES (1);\nCOMMIT;', 'mysql'), ['BEGIN', 'INSERT INTO c VALUES (1)', 'COMMIT']);
+  });
+
   test('finds transaction control of the script\'s own, but not BEGIN inside a function body', () => {
     const own = (sql: string) => transactionControlStatement(splitStatements(sql, 'postgres'), 'postgres');
     assert.equal(own('CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql;'), undefined);
