@@ -2,14 +2,18 @@
  * How fast is Strata migrate on PostgreSQL, against the floor of raw SQL through `pg`?
  *
  * (a) apply a synthetic 50-migration history (tables, added columns, indexes) to a fresh
- *     database with `migrateOnStartup` (lock + Wasm schema engine + `_prisma_migrations`) vs
- *     `pg` running each script in its own transaction plus a `_prisma_migrations`-like row;
+ *     database with `deploy` and with `migrateOnStartup` (Strata's lock, then Strata's own
+ *     applier: one connection holding Prisma's advisory lock, each script in one transaction
+ *     with its `_prisma_migrations` row) vs `pg` running each script in its own transaction plus
+ *     a `_prisma_migrations` row on one connection; and, for reference, the Wasm schema engine's
+ *     `applyMigrations` (what `deploy` ran before);
  * (b) create the migration for a 1,000-model schema (diff empty → schema, offline, through the
  *     Wasm engine) vs executing that generated script with `pg`; and applying that one migration
  *     through `migrateOnStartup` vs the same raw execution.
  * Fresh database per round (dropped after), medians over several rounds after one warm-up.
  *
  * Run: node --import tsx bench/migrate.ts   (server: STRATA_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)
+ *      STRATA_BENCH_MIGRATE_ONLY=history runs (a) only (a few seconds instead of minutes).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,8 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { ResolvedConfig } from '../src/config/types.js';
+import { createMigrateAdapterFactory } from '../src/engines/postgres/postgres-migrate.js';
+import { deploy } from '../src/migrate/deploy.js';
 import { diffScript } from '../src/migrate/diff.js';
-import { migrationLockfileContent } from '../src/migrate/migrations-dir.js';
+import { openSchemaEngine } from '../src/migrate/schema-engine.js';
+import { migrationLockfileContent, readMigrationsList } from '../src/migrate/migrations-dir.js';
 import type { SchemaFile } from '../src/migrate/schema-engine.js';
 import { migrateOnStartup } from '../src/migrate/startup.js';
 import { testConfig } from '../test/support/config.js';
@@ -87,6 +94,27 @@ async function timeStrata(root: string, url: string, expected: number): Promise<
   return ms;
 }
 
+async function timeDeploy(root: string, url: string, expected: number): Promise<number> {
+  const started = performance.now();
+  const { applied } = await deploy(configFor(root, url));
+  const ms = performance.now() - started;
+  if (applied.length !== expected) throw new Error(`applied ${applied.length}, expected ${expected}`);
+  return ms;
+}
+
+/** The Wasm schema engine's applyMigrations over the migrate adapter (no Strata lock): the old path. */
+async function timeWasm(root: string, url: string, expected: number): Promise<number> {
+  const started = performance.now();
+  const adapter = createMigrateAdapterFactory({ engine: 'postgres', url });
+  const engine = await openSchemaEngine({ adapterFactory: adapter.factory });
+  const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await readMigrationsList(join(root, 'migrations')) });
+  await engine.dispose();
+  await adapter.close();
+  const ms = performance.now() - started;
+  if (appliedMigrationNames.length !== expected) throw new Error(`applied ${appliedMigrationNames.length}, expected ${expected}`);
+  return ms;
+}
+
 /** The floor: one connection, each script in its own transaction with its history row. */
 async function timeRaw(url: string, scripts: Array<[string, string]>): Promise<number> {
   const started = performance.now();
@@ -107,6 +135,14 @@ async function timeRaw(url: string, scripts: Array<[string, string]>): Promise<n
   return performance.now() - started;
 }
 
+function print(rows: Array<[string, number, number]>, title: string): void {
+  console.log(`${title}\n`);
+  console.log('work                                    strata ms   raw ms   ratio   (raw = the same scripts through pg, one connection)');
+  for (const [label, strata, floor] of rows) {
+    console.log(`${label.padEnd(40)}${strata.toFixed(0).padStart(9)}${floor.toFixed(0).padStart(9)}${(strata / floor).toFixed(2).padStart(8)}×`);
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -116,14 +152,26 @@ async function main(): Promise<void> {
     // (a) 50-migration history
     const history = Array.from({ length: MIGRATIONS }, (_, i): [string, string] => [`2024010100${String(i).padStart(4, '0')}_m${i}`, historyScript(i)]);
     await writeHistory(join(work, 'history', 'migrations'), history);
-    await withDatabase((url) => timeStrata(join(work, 'history'), url, MIGRATIONS)); // warm-up: Wasm load, module imports
-    const strataA: number[] = [];
+    const root = join(work, 'history');
+    await withDatabase((url) => timeStrata(root, url, MIGRATIONS)); // warm-up: module imports
+    await withDatabase((url) => timeWasm(root, url, MIGRATIONS)); // warm-up: Wasm load
+    const deployA: number[] = [];
+    const startupA: number[] = [];
+    const wasmA: number[] = [];
     const rawA: number[] = [];
     for (let r = 0; r < ROUNDS_HISTORY; r++) {
-      strataA.push(await withDatabase((url) => timeStrata(join(work, 'history'), url, MIGRATIONS)));
+      deployA.push(await withDatabase((url) => timeDeploy(root, url, MIGRATIONS)));
       rawA.push(await withDatabase((url) => timeRaw(url, history)));
+      startupA.push(await withDatabase((url) => timeStrata(root, url, MIGRATIONS)));
+      wasmA.push(await withDatabase((url) => timeWasm(root, url, MIGRATIONS)));
     }
-    rows.push([`apply ${MIGRATIONS}-migration history`, median(strataA), median(rawA)]);
+    rows.push([`${MIGRATIONS} migrations: deploy`, median(deployA), median(rawA)]);
+    rows.push([`${MIGRATIONS} migrations: migrateOnStartup`, median(startupA), median(rawA)]);
+    rows.push([`${MIGRATIONS} migrations: Wasm engine (before)`, median(wasmA), median(rawA)]);
+    if (process.env.STRATA_BENCH_MIGRATE_ONLY === 'history') {
+      print(rows, `migrate bench on PostgreSQL (${ROUNDS_HISTORY} rounds, interleaved; medians; fresh database per run)`);
+      return;
+    }
 
     // (b) one migration for a 1,000-model schema
     const schema = bigSchema();
@@ -144,12 +192,7 @@ async function main(): Promise<void> {
     }
     rows.push([`create migration, ${MODELS} models (diff)`, median(diffTimes), median(rawB)]);
     rows.push([`apply that migration`, median(strataB), median(rawB)]);
-    console.log(`migrate bench on PostgreSQL (${ROUNDS_HISTORY} rounds for (a), ${ROUNDS_BIG} for (b); medians; fresh database per round)`);
-    console.log(`1,000-model script: ${(script.length / 1024).toFixed(0)} KiB, ${script.split(';').length - 1} statements\n`);
-    console.log('work                                    strata ms   floor ms   ratio   (floor = raw SQL of the same scripts through pg)');
-    for (const [label, strata, floor] of rows) {
-      console.log(`${label.padEnd(40)}${strata.toFixed(0).padStart(9)}${floor.toFixed(0).padStart(11)}${(strata / floor).toFixed(2).padStart(8)}×`);
-    }
+    print(rows, `migrate bench on PostgreSQL (${ROUNDS_HISTORY} rounds for (a), ${ROUNDS_BIG} for (b); medians; fresh database per run)\n1,000-model script: ${(script.length / 1024).toFixed(0)} KiB, ${script.split(';').length - 1} statements`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

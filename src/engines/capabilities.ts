@@ -34,6 +34,8 @@ export interface EngineCapabilities {
   wasmSchemaEngine: boolean;
   /** Default TCP port of the server, when there is one. */
   defaultPort: number | undefined;
+  /** Whether Strata's own applier migrates this engine (deploy, status, resolve, migrateOnStartup) through its driver alone. */
+  migrationConnection: boolean;
 }
 
 const CAPABILITIES: Record<Engine, EngineCapabilities> = {
@@ -46,6 +48,7 @@ const CAPABILITIES: Record<Engine, EngineCapabilities> = {
     embedded: true,
     wasmSchemaEngine: true,
     defaultPort: undefined,
+    migrationConnection: true,
   },
   postgres: {
     engine: 'postgres',
@@ -56,6 +59,7 @@ const CAPABILITIES: Record<Engine, EngineCapabilities> = {
     embedded: false,
     wasmSchemaEngine: true,
     defaultPort: 5432,
+    migrationConnection: true,
   },
   sqlite: {
     engine: 'sqlite',
@@ -66,6 +70,7 @@ const CAPABILITIES: Record<Engine, EngineCapabilities> = {
     embedded: true,
     wasmSchemaEngine: true,
     defaultPort: undefined,
+    migrationConnection: true,
   },
   mysql: {
     engine: 'mysql',
@@ -76,6 +81,7 @@ const CAPABILITIES: Record<Engine, EngineCapabilities> = {
     embedded: false,
     wasmSchemaEngine: false,
     defaultPort: 3306,
+    migrationConnection: true,
   },
   mssql: {
     engine: 'mssql',
@@ -86,6 +92,7 @@ const CAPABILITIES: Record<Engine, EngineCapabilities> = {
     embedded: false,
     wasmSchemaEngine: false,
     defaultPort: 1433,
+    migrationConnection: false,
   },
 };
 

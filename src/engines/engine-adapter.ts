@@ -7,7 +7,7 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlMigrationAwareDriver
 import type { ConnectionFields } from '../config/types.js';
 import { StrataError } from '../errors.js';
 import type { Engine } from './capabilities.js';
-import { capabilitiesOf } from './capabilities.js';
+import type { MigrationConnection } from './migration-connection.js';
 
 /** Where an engine connects: the connection part of a `ResolvedConfig`. */
 export interface EngineConnection {
@@ -122,6 +122,11 @@ export interface MigrateAdapter {
    * (SQLite: the file is deleted). Default: the schema engine's `reset`. Call after `close()`.
    */
   recreate?(): Promise<void>;
+  /**
+   * Open the one dedicated connection Strata's own migration applier runs on (`deploy`,
+   * `status`, `resolve`, `migrateOnStartup`); the caller closes it. Every engine with migrations has it.
+   */
+  openConnection?(): Promise<MigrationConnection>;
   /** Release what building the adapter opened (the PGlite instance, pools). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -136,14 +141,15 @@ const MIGRATE_MODULES: Partial<Record<Engine, () => Promise<MigrateAdapterModule
   pglite: () => import('./pglite/pglite-migrate.js'),
   postgres: () => import('./postgres/postgres-migrate.js'),
   sqlite: () => import('./sqlite/sqlite-migrate.js'),
+  mysql: () => import('./mysql/mysql-migrate.js'),
 };
 
 /**
- * Build the migrate adapter of `connection.engine`, loading only that engine's driver. Engines
- * whose {@link capabilitiesOf} `wasmSchemaEngine` is false have no module here: callers check
- * the capability first (see `src/migrate/native-engine.ts`).
+ * Build the migrate adapter of `connection.engine`, loading only that engine's driver. MySQL's
+ * has no schema engine behind it (only {@link MigrateAdapter.openConnection}): commands that need
+ * the Wasm schema engine check the `wasmSchemaEngine` capability first (`src/migrate/native-engine.ts`).
  *
- * @throws StrataError `UNSUPPORTED_ENGINE` for an engine without a Wasm schema engine;
+ * @throws StrataError `UNSUPPORTED_ENGINE` for an engine without migrations (mssql);
  *   `DATABASE_ERROR` when the driver cannot be loaded.
  * @example
  * const adapter = await createMigrateAdapter(config);
@@ -151,10 +157,10 @@ const MIGRATE_MODULES: Partial<Record<Engine, () => Promise<MigrateAdapterModule
  * finally { await adapter.close(); }
  */
 export async function createMigrateAdapter(connection: EngineConnection): Promise<MigrateAdapter> {
-  const load = capabilitiesOf(connection.engine).wasmSchemaEngine ? MIGRATE_MODULES[connection.engine] : undefined;
+  const load = Object.hasOwn(MIGRATE_MODULES, connection.engine) ? MIGRATE_MODULES[connection.engine] : undefined;
   if (load === undefined) {
-    throw new StrataError('UNSUPPORTED_ENGINE', `Engine "${connection.engine}" cannot be migrated through the Wasm schema engine.`, {
-      hint: 'The Wasm schema engine covers postgres, pglite and sqlite.',
+    throw new StrataError('UNSUPPORTED_ENGINE', `Engine "${connection.engine}" cannot be migrated by Strata.`, {
+      hint: 'Strata migrates postgres, pglite, sqlite and mysql.',
     });
   }
   let module: MigrateAdapterModule;

@@ -1,13 +1,15 @@
 /**
- * `deploy`: apply pending migrations, the production path. Never creates a migration. Runs
- * inside the migration lock, so N concurrent deploys record each migration exactly once.
+ * `deploy`: apply pending migrations, the production path. Never creates a migration and needs
+ * no schema engine: Strata's own applier runs the scripts through the driver (MySQL/MariaDB
+ * included). Runs inside the migration lock (and Prisma's), so N concurrent deploys record each
+ * migration exactly once.
  */
 import type { ResolvedConfig } from '../config/types.js';
 import { applyPending } from './apply.js';
 import { withMigrationLock } from './lock.js';
 import { providerOf, withMigrateAdapter } from './migrate-session.js';
 import { readMigrationsList } from './migrations-dir.js';
-import { assertWasmSchemaEngine } from './native-engine.js';
+import { assertMigrationConnection } from './native-engine.js';
 
 /** Options of {@link deploy}. */
 export interface DeployOptions {
@@ -33,24 +35,30 @@ export interface DeployResult {
  * Apply the pending migrations of `config.migrations` to the configured database.
  *
  * @throws StrataError `MIGRATION_FAILED` / `MIGRATION_EDITED` naming the migration and the command
- *   that resolves it; `MIGRATION_LOCK_TIMEOUT`; `UNSUPPORTED_ENGINE` (mysql, mssql);
+ *   that resolves it; `MIGRATION_LOCK_TIMEOUT`; `UNSUPPORTED_ENGINE` (mssql);
  *   `DATABASE_UNREACHABLE`.
  * @example
  * const { applied } = await deploy(await loadConfig());
  */
 export async function deploy(config: ResolvedConfig, options: DeployOptions = {}): Promise<DeployResult> {
-  assertWasmSchemaEngine(config, 'deploy');
+  assertMigrationConnection(config, 'deploy');
   const started = Date.now();
   let waitedMs = 0;
   return withMigrationLock(
     config,
     () => {
       waitedMs = Date.now() - started;
-      return withMigrateAdapter(config, 'deploy', async (adapter) => {
-        const list = await readMigrationsList(config.migrations, { assumeProvider: providerOf(config) });
-        const { applied, history } = await applyPending(config, adapter, list);
-        return { applied, alreadyApplied: history.applied.length, total: list.migrationDirectories.length, waitedMs };
-      });
+      const left = Math.max(1000, (options.lockTimeoutMs ?? 60_000) - waitedMs);
+      return withMigrateAdapter(
+        config,
+        'deploy',
+        async (adapter) => {
+          const list = await readMigrationsList(config.migrations, { assumeProvider: providerOf(config) });
+          const { applied, history } = await applyPending(config, adapter, list, { lockTimeoutMs: left });
+          return { applied, alreadyApplied: history.applied.length, total: list.migrationDirectories.length, waitedMs };
+        },
+        'connection',
+      );
     },
     { ...(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs }), ...(options.onWait ? { onWait: options.onWait } : {}) },
   );

@@ -9,13 +9,16 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { StrataError } from '../errors.js';
 import { migrationChecksum } from './migrations-dir.js';
+import type { Recovery } from './recovery.js';
 
 /** A failed migration and the error the database gave. */
 export interface FailedMigration {
   /** Folder name, e.g. `20250101000000_init`. */
   name: string;
-  /** The error recorded in `_prisma_migrations.logs`. */
+  /** The error recorded in `_prisma_migrations.logs` (NULL: the run never finished, e.g. killed). */
   logs: string | null;
+  /** What `status` checked in the database and the recovery command that is right (see `recovery.ts`). */
+  recovery?: Recovery;
 }
 
 /** The folder compared with `_prisma_migrations`. Names are folder names, in folder order. */
@@ -34,7 +37,8 @@ export interface MigrationHistory {
   missingFromFolder: string[];
 }
 
-interface Row {
+/** The columns of a `_prisma_migrations` row that the comparison reads. */
+export interface Row {
   name: string;
   checksum: string;
   finished: boolean;
@@ -52,20 +56,28 @@ const HISTORY_SQL = 'SELECT migration_name, checksum, finished_at, rolled_back_a
  * if (history.failed.length > 0) console.log(`failed: ${history.failed[0].name}`);
  */
 export async function readHistory(factory: SqlMigrationAwareDriverAdapterFactory, list: MigrationList): Promise<MigrationHistory> {
-  const rows = await queryHistory(factory);
+  return compareHistory(await queryHistory(factory), list);
+}
+
+/**
+ * Compare `list` with rows already read (`undefined`: no `_prisma_migrations` table). A migration
+ * counts as applied when a finished row that was not rolled back exists; as failed when only
+ * unfinished ones do (a row left by a crash counts as failed until `status` says otherwise).
+ */
+export function compareHistory(rows: readonly Row[] | undefined, list: MigrationList): MigrationHistory {
   const folder = list.migrationDirectories.map((d) => ({
     name: d.path,
-    checksum: d.migrationFile.content.tag === 'ok' ? migrationChecksum(d.migrationFile.content.value) : undefined,
+    script: d.migrationFile.content.tag === 'ok' ? d.migrationFile.content.value : undefined,
   }));
   const history: MigrationHistory = { hasTable: rows !== undefined, applied: [], pending: [], failed: [], edited: [], missingFromFolder: [] };
   const live = (rows ?? []).filter((r) => !r.rolledBack);
-  for (const { name, checksum } of folder) {
+  for (const { name, script } of folder) {
     const mine = live.filter((r) => r.name === name);
     const done = mine.find((r) => r.finished);
     const failed = mine.find((r) => !r.finished);
     if (done) {
       history.applied.push(name);
-      if (checksum !== undefined && done.checksum !== checksum) history.edited.push(name);
+      if (script !== undefined && !scriptMatchesChecksum(script, done.checksum)) history.edited.push(name);
     } else if (failed) {
       history.failed.push({ name, logs: failed.logs });
     } else {
@@ -75,6 +87,20 @@ export async function readHistory(factory: SqlMigrationAwareDriverAdapterFactory
   const inFolder = new Set(folder.map((f) => f.name));
   history.missingFromFolder = [...new Set(live.filter((r) => r.finished && !inFolder.has(r.name)).map((r) => r.name))];
   return history;
+}
+
+/**
+ * Whether `script` is the one recorded with `checksum`, as Prisma decides it: line endings do
+ * not count (git may turn LF into CRLF on checkout), and checksums written by old Prisma
+ * versions without zero-padding still match.
+ */
+export function scriptMatchesChecksum(script: string, checksum: string): boolean {
+  const variants = [script, script.replaceAll('\r\n', '\n'), script.replaceAll('\n', '\r\n')];
+  return variants.some((variant) => {
+    const hex = migrationChecksum(variant);
+    const unpadded = () => (hex.match(/../g) ?? []).map((byte) => byte.replace(/^0/, '')).join('');
+    return (checksum.length !== 64 && checksum !== '' ? unpadded() : hex) === checksum;
+  });
 }
 
 /** The rows of `_prisma_migrations`, or `undefined` when the table does not exist. */

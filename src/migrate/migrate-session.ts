@@ -22,10 +22,17 @@ export function providerOf(config: Pick<ResolvedConfig, 'engine'>): WasmProvider
  * Run `fn` with the engine's migrate adapter; close it afterwards.
  *
  * @param command the CLI command, for the unsupported-engine message.
- * @throws StrataError `UNSUPPORTED_ENGINE` (mysql, mssql) before anything is opened.
+ * @param needs `'schema-engine'` (default) when `fn` drives the Wasm schema engine; `'connection'`
+ *   when it only uses Strata's own applier (`deploy`, `status`, `resolve`), which mysql has too.
+ * @throws StrataError `UNSUPPORTED_ENGINE` (mysql for the schema engine, mssql) before anything is opened.
  */
-export async function withMigrateAdapter<T>(config: ResolvedConfig, command: string, fn: (adapter: MigrateAdapter) => Promise<T>): Promise<T> {
-  assertWasmSchemaEngine(config, command);
+export async function withMigrateAdapter<T>(
+  config: ResolvedConfig,
+  command: string,
+  fn: (adapter: MigrateAdapter) => Promise<T>,
+  needs: 'schema-engine' | 'connection' = 'schema-engine',
+): Promise<T> {
+  if (needs === 'schema-engine' || !capabilitiesOf(config.engine).migrationConnection) assertWasmSchemaEngine(config, command);
   const adapter = await createMigrateAdapter(config);
   try {
     return await fn(adapter);

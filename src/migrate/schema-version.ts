@@ -36,7 +36,7 @@ export function isSchemaVersion(value: unknown): value is number {
 export async function readSchemaVersion(factory: SqlDriverAdapterFactory): Promise<number | null> {
   return withAdapter(factory, async (adapter) => {
     try {
-      const result = await adapter.queryRaw({ sql: `SELECT version FROM "${SCHEMA_VERSION_TABLE}" WHERE id = 1`, args: [], argTypes: [] });
+      const result = await adapter.queryRaw({ sql: `SELECT version FROM ${quoted(adapter.provider)} WHERE id = 1`, args: [], argTypes: [] });
       const value = result.rows[0]?.[0];
       if (value === undefined || value === null) return null;
       const version = Number(value);
@@ -68,7 +68,7 @@ export async function writeSchemaVersion(factory: SqlDriverAdapterFactory, versi
   await withAdapter(factory, async (adapter) => {
     await adapter.executeRaw({
       sql:
-        `CREATE TABLE IF NOT EXISTS "${SCHEMA_VERSION_TABLE}" (` +
+        `CREATE TABLE IF NOT EXISTS ${quoted(adapter.provider)} (` +
         // No CHECK (id = 1): the Wasm schema engine panics introspecting CHECK constraints (`strata status`).
         'id INTEGER NOT NULL PRIMARY KEY, version INTEGER NOT NULL, ' +
         'updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)',
@@ -78,8 +78,10 @@ export async function writeSchemaVersion(factory: SqlDriverAdapterFactory, versi
     // `version` is a checked safe integer: inlining it is safe and avoids per-driver arg types.
     await adapter.executeRaw({
       sql:
-        `INSERT INTO "${SCHEMA_VERSION_TABLE}" (id, version, updated_at) VALUES (1, ${version}, CURRENT_TIMESTAMP) ` +
-        'ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
+        `INSERT INTO ${quoted(adapter.provider)} (id, version, updated_at) VALUES (1, ${version}, CURRENT_TIMESTAMP) ` +
+        (adapter.provider === 'mysql'
+          ? 'ON DUPLICATE KEY UPDATE version = VALUES(version), updated_at = VALUES(updated_at)'
+          : 'ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at'),
       args: [],
       argTypes: [],
     });
@@ -103,6 +105,11 @@ export function schemaVersionAheadError(database: number, code: number): StrataE
       details: { database, code },
     },
   );
+}
+
+/** The table's quoted name for the adapter's provider (MySQL quotes with backticks). */
+function quoted(provider: string): string {
+  return provider === 'mysql' ? `\`${SCHEMA_VERSION_TABLE}\`` : `"${SCHEMA_VERSION_TABLE}"`;
 }
 
 async function withAdapter<T>(factory: SqlDriverAdapterFactory, fn: (adapter: SqlDriverAdapter) => Promise<T>): Promise<T> {

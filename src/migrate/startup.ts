@@ -97,9 +97,9 @@ export async function migrateOnStartup(options: MigrateOnStartupOptions = {}): P
   }
   const log = options.logger;
   const config = options.config ?? (await loadConfig({ cwd: options.cwd }));
-  if (!capabilitiesOf(config.engine).wasmSchemaEngine) {
+  if (!capabilitiesOf(config.engine).migrationConnection) {
     const native = unsupportedEngineError(config, 'deploy');
-    throw new StrataError('UNSUPPORTED_ENGINE', `migrateOnStartup cannot migrate engine "${config.engine}": the Wasm schema engine covers postgres, pglite and sqlite.`, {
+    throw new StrataError('UNSUPPORTED_ENGINE', `migrateOnStartup cannot migrate engine "${config.engine}": Strata migrates postgres, pglite, sqlite and mysql.`, {
       hint: `Apply the migrations before the app starts, with Prisma's native engine. ${native.hint ?? ''}`.trim(),
       details: native.details,
     });
@@ -124,7 +124,7 @@ export async function migrateOnStartup(options: MigrateOnStartupOptions = {}): P
       async () => {
         waitedMs = Date.now() - waitStart;
         if (waitedMs >= 1000) log?.info(`Took the migration lock after ${waitedMs} ms.`);
-        return applyUnderLock(config, adapter, code, log);
+        return applyUnderLock(config, adapter, code, log, Math.max(1000, Math.min(lockTimeoutMs, left) - waitedMs));
       },
       {
         timeoutMs: Math.min(lockTimeoutMs, left),
@@ -142,6 +142,7 @@ async function applyUnderLock(
   adapter: MigrateAdapter,
   code: number | undefined,
   log: StartupLogger | undefined,
+  lockTimeoutMs: number,
 ): Promise<Omit<MigrateOnStartupResult, 'waitedMs'>> {
   let database: number | null = null;
   if (code !== undefined) {
@@ -155,9 +156,7 @@ async function applyUnderLock(
     log?.info(`Schema version: database ${database ?? 'none'}, code ${code}: migrating.`);
   }
   const list = await readMigrationsList(config.migrations, { assumeProvider: providerOf(config) });
-  // The engine session is disposed when this returns: on SQLite it holds an exclusive lock
-  // that the version write below would otherwise wait on.
-  const { applied, history } = await applyPending(config, adapter, list);
+  const { applied, history } = await applyPending(config, adapter, list, { lockTimeoutMs });
   for (const name of applied) log?.info(`Applied migration ${name}.`);
   if (applied.length === 0) log?.info('No pending migrations.');
   const alreadyApplied = history.applied.length;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import mariadb from 'mariadb';
 import pg from 'pg';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -53,14 +54,21 @@ describe('strata doctor (built CLI)', () => {
   });
 
   // MariaDB's root here has no password (a wrong one is refused, unlike PostgreSQL's trust auth).
-  test('a MariaDB project: reachable with its version; migrations reported as needing the native engine, exit 0', () => {
-    assert.equal(strata(['init', 'my', '--db', 'mysql'], work).code, 0);
-    const { code, stdout, stderr } = strata(['doctor'], join(work, 'my'), { DATABASE_URL: 'mysql://root@127.0.0.1:3306/test' });
-    assert.equal(code, 0, stdout + stderr);
-    assert.match(stdout, /^URL: {8}mysql:\/\/root@127\.0\.0\.1:3306\/test$/m);
-    assert.match(stdout, /version: \d+\.\d+\.\d+/);
-    assert.match(stdout, /\[ -- \] Migrations: migrations on mysql need Prisma's native schema engine/);
-    assert.match(stdout, /All checks that could run passed\./);
+  test('a MariaDB project: reachable with its version; migration state read through the driver, exit 0', async () => {
+    const database = `strata_doctor_${randomBytes(4).toString('hex')}`;
+    const admin = await mariadb.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
+    await admin.query(`CREATE DATABASE ${database}`);
+    try {
+      assert.equal(strata(['init', 'my', '--db', 'mysql'], work).code, 0);
+      const { code, stdout, stderr } = strata(['doctor'], join(work, 'my'), { DATABASE_URL: `mysql://root@127.0.0.1:3306/${database}` });
+      assert.equal(code, 0, stdout + stderr);
+      assert.match(stdout, new RegExp(`^URL: {8}mysql://root@127\\.0\\.0\\.1:3306/${database}$`, 'm'));
+      assert.match(stdout, /version: \d+\.\d+\.\d+/);
+      assert.match(stdout, /\[ok {2}\] Migrations: 0 applied, 0 pending, 0 failed/);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+      await admin.end();
+    }
   });
 
   describe('on PostgreSQL with a password in the URL', () => {

@@ -7,12 +7,28 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mariadb from 'mariadb';
 import pg from 'pg';
 import { migrationLockfileContent } from '../../src/migrate/migrations-dir.js';
 import { PG_URL } from './migrate-adapters.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER = join(REPO, 'test/integration/migrate-race-worker.ts');
+
+/** The MariaDB/MySQL server of the integration suite; override with STRATA_TEST_MYSQL_URL. */
+export const MYSQL_URL = new URL(process.env.STRATA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
+
+/** A plain connection to {@link MYSQL_URL}'s server (to `database` when given), for setup and assertions. */
+export function mysqlConnect(database?: string): Promise<mariadb.Connection> {
+  return mariadb.createConnection({
+    host: MYSQL_URL.hostname,
+    port: Number(MYSQL_URL.port || 3306),
+    user: decodeURIComponent(MYSQL_URL.username),
+    password: decodeURIComponent(MYSQL_URL.password),
+    connectTimeout: 2000,
+    ...(database ? { database } : {}),
+  });
+}
 
 /** Three migrations in Prisma's layout; the second sleeps so that unguarded contenders overlap. */
 export const PG_MIGRATIONS: ReadonlyArray<readonly [string, string]> = [
@@ -58,13 +74,13 @@ export function writeProject(
   prefix: string,
   settings: { engine: string; url?: string; dataPath?: string },
   migrations: ReadonlyArray<readonly [string, string]>,
-  provider: 'postgresql' | 'sqlite' = 'postgresql',
+  provider: 'postgresql' | 'sqlite' | 'mysql' = 'postgresql',
 ): string {
   const dir = join(REPO, '.tmp', `${prefix}-${randomBytes(4).toString('hex')}`);
   mkdirSync(join(dir, 'migrations'), { recursive: true });
   const database = { Engine: settings.engine, Url: settings.url, DataPath: settings.dataPath };
   writeFileSync(join(dir, 'appsettings.json'), JSON.stringify({ Strata: { Database: database, Migrations: 'migrations' } }, null, 2));
-  writeFileSync(join(dir, 'migrations', 'migration_lock.toml'), migrationLockfileContent(provider));
+  writeFileSync(join(dir, 'migrations', 'migration_lock.toml'), migrationLockfileContent(provider as 'postgresql'));
   for (const [name, script] of migrations) addMigration(dir, name, script);
   return dir;
 }

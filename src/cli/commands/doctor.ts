@@ -160,11 +160,11 @@ async function tenantCounts(adapter: DatabaseAdapter, config: ResolvedConfig, se
 const NOT_CHECKED = { total: 0, applied: 0, pending: 0, failed: 0, edited: 0, missingFromFolder: 0, inSync: false };
 
 async function migrationState(config: ResolvedConfig, reachable: boolean, secrets: string[]): Promise<DoctorMigrations> {
-  if (!capabilitiesOf(config.engine).wasmSchemaEngine) {
+  if (!capabilitiesOf(config.engine).migrationConnection) {
     return {
       checked: false,
       ...NOT_CHECKED,
-      note: `migrations on ${config.engine} need Prisma's native schema engine; Strata's Wasm engine covers postgres, pglite and sqlite (see \`strata status\`)`,
+      note: `migrations on ${config.engine} need Prisma's native schema engine; Strata migrates postgres, pglite, sqlite and mysql (see \`strata status\`)`,
     };
   }
   if (!reachable) return { checked: false, ...NOT_CHECKED, note: 'not checked: the database is unreachable' };

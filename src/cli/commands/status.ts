@@ -2,7 +2,7 @@
  * `strata status [--json]`: migration status and drift.
  */
 import { ExitCode } from '../../errors.js';
-import { failureReason } from '../../migrate/apply.js';
+import { failureReason, recoveryHint } from '../../migrate/migration-errors.js';
 import { misplacedLines } from '../../migrate/placement.js';
 import { status } from '../../migrate/status.js';
 import type { StatusResult } from '../../migrate/status.js';
@@ -13,16 +13,25 @@ export function statusLines(s: StatusResult): string[] {
   if (!s.reachable) return [`Database unreachable (${s.engine}): ${s.error ?? 'unknown error'}`];
   const lines = [`Database: ${s.engine}`, `Migrations: ${s.total} in the folder, ${s.applied.length} applied`];
   for (const name of s.pending) lines.push(`  pending  ${name}`);
-  for (const f of s.failed) lines.push(`  FAILED   ${f.name}${failureReason(f.logs) ? `: ${failureReason(f.logs)}` : ''}`);
+  for (const f of s.failed) {
+    const why = f.logs === null ? ' (its run never finished: killed or disconnected)' : failureReason(f.logs) ? `: ${failureReason(f.logs)}` : '';
+    lines.push(`  FAILED   ${f.name}${why}`);
+    if (f.recovery === undefined) continue;
+    for (const c of f.recovery.checked) lines.push(`           checked ${c}`);
+    lines.push(`           ${f.recovery.state === 'applied' ? 'Applied' : f.recovery.state === 'not-applied' ? 'Not applied' : f.recovery.state === 'partial' ? 'Partly applied' : 'Unknown'}: ${f.recovery.reason}`);
+  }
   for (const name of s.edited) lines.push(`  EDITED   ${name} (changed after it was applied)`);
   for (const name of s.missingFromFolder) lines.push(`  MISSING  ${name} (applied, but not in the migrations folder)`);
   if (s.drift.detected) lines.push('Drift: the database differs from its migration history:', ...s.drift.summary.map((l) => `  ${l}`));
   const misplaced = misplacedLines(s.misplaced ?? []);
   if (misplaced.length > 0) lines.push('Misplaced tables:', ...misplaced.map((l) => `  ${l}`));
+  if (s.drift.skipped) lines.push(`Drift not checked: ${s.drift.skipped}.`);
   if (s.inSync) lines.push('In sync: every migration is applied and the database matches its history.');
   else {
     const next: string[] = [];
-    if (s.failed[0]) next.push(`fix it, then \`strata resolve --rolled-back ${s.failed[0].name}\` and \`strata deploy\``);
+    const failed = s.failed[0];
+    if (failed?.recovery) next.push(recoveryHint(failed.recovery).replace(/\.$/, ''));
+    else if (failed) next.push(`fix it, then \`strata resolve --rolled-back ${failed.name}\` and \`strata deploy\``);
     if (s.pending.length > 0 && s.failed.length === 0) next.push('`strata deploy` applies the pending migrations');
     if (s.edited.length > 0) next.push('restore the edited migration and put the change in a new one');
     if (misplaced.length > 0) next.push('the tables were created under another search path (a `schema=` URL, a role setting): move them with `ALTER TABLE … SET SCHEMA`, or recreate the database and `strata deploy`');

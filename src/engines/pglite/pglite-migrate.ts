@@ -15,6 +15,7 @@ import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
 import { openPgliteFromTemplate, smallStartParams } from './pglite-template.js';
 import { pgliteExtensions } from './pglite-extensions.js';
+import { pgliteMigrationConnection } from './pglite-migration-connection.js';
 
 type WithOnError = SqlDriverAdapter & { onError(error: unknown): never };
 
@@ -45,5 +46,7 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
     },
   };
   const factory = withAdapterOverrides(inner.factory, { executeScript: execWith(() => inner.open()), connectToShadowDb: () => shadow.connect() });
-  return { factory, shadow, isLocal: true, description: connection.dataPath ?? 'pglite', close: () => inner.close() };
+  const description = connection.dataPath ?? 'pglite';
+  const openConnection = async () => pgliteMigrationConnection(await inner.open(), description);
+  return { factory, shadow, isLocal: true, description, openConnection, close: () => inner.close() };
 }

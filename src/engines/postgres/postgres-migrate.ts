@@ -20,6 +20,7 @@ import pg from 'pg';
 import { StrataError } from '../../errors.js';
 import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
+import { openPostgresMigrationConnection } from './postgres-migration-connection.js';
 import { migrationConnection, postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';
 
 type WithOnError = SqlDriverAdapter & { onError(error: unknown): never; underlyingDriver(): pg.Pool };
@@ -171,6 +172,7 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
     shadow,
     isLocal: LOCAL_HOSTS.has(host) || host.startsWith('/'),
     description,
+    openConnection: () => openPostgresMigrationConnection(config, description),
     async close() {
       if (closed) return;
       closed = true;

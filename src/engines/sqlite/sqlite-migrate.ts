@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createSqliteDriverFactory } from './sqlite-adapter.js';
+import { openSqliteMigrationConnection } from './sqlite-migration-connection.js';
 import { resolveSqliteOptions, sqliteOptionsFromConnection } from './sqlite-options.js';
 
 /**
@@ -37,6 +38,7 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
     factory,
     isLocal: true,
     description: file,
+    openConnection: () => Promise.resolve(openSqliteMigrationConnection(file, resolved.timeout)),
     async recreate() {
       await Promise.all(['', '-journal', '-wal', '-shm'].map((suffix) => rm(file + suffix, { force: true })));
     },

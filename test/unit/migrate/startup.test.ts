@@ -107,11 +107,20 @@ describe('migrateOnStartup (sqlite)', () => {
     }
   });
 
-  it('refuses mysql with UNSUPPORTED_ENGINE and a hint to use Prisma\'s native engine', async () => {
-    const mysql = await project({ Engine: 'mysql', Url: 'mysql://root@127.0.0.1:1/none' });
+  it('refuses mssql with UNSUPPORTED_ENGINE and a hint to use Prisma\'s native engine', async () => {
+    const mssql = await project({ Engine: 'mssql', Url: 'sqlserver://127.0.0.1:1;database=none' });
     try {
-      const error = await rejectsWith(migrateOnStartup({ config: mysql.config }), 'UNSUPPORTED_ENGINE');
-      assert.match(error.hint ?? '', /prisma migrate deploy/);
+      const error = await rejectsWith(migrateOnStartup({ config: mssql.config }), 'UNSUPPORTED_ENGINE');
+      assert.match(error.hint ?? '', /`npx prisma migrate deploy --schema \S*schema`/);
+    } finally {
+      rmSync(mssql.root, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates mysql through the driver: an unreachable server is DATABASE_UNREACHABLE, not UNSUPPORTED_ENGINE', async () => {
+    const mysql = await project({ Engine: 'mysql', Url: 'mysql://root@127.0.0.1:1/none?connect_timeout=1' });
+    try {
+      await rejectsWith(migrateOnStartup({ config: mysql.config }), 'DATABASE_UNREACHABLE');
     } finally {
       rmSync(mysql.root, { recursive: true, force: true });
     }
