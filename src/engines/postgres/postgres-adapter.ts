@@ -9,6 +9,7 @@ import type { PoolConfig } from 'pg';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
 import type { ResolvedPostgresOptions } from './postgres-options.js';
 import { postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';
+import { singleStatementFactory } from './postgres-single-statement.js';
 
 /**
  * The adapter for `connection.url` (`postgresql://user:pass@host:5432/db?schema=…`), or for
@@ -29,6 +30,6 @@ export function poolConfig(connection: EngineConnection): PoolConfig {
 /** The `@prisma/adapter-pg` factory for resolved options: over the user's pool when given (ended only if `disposeExternalPool`). */
 export function createPostgresDriverFactory(resolved: ResolvedPostgresOptions): SqlMigrationAwareDriverAdapterFactory {
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };
-  if (resolved.pool !== undefined) return new PrismaPg(resolved.pool, { ...options, disposeExternalPool: resolved.disposeExternalPool });
-  return new PrismaPg(resolved.poolConfig, options);
+  if (resolved.pool !== undefined) return singleStatementFactory(new PrismaPg(resolved.pool, { ...options, disposeExternalPool: resolved.disposeExternalPool }));
+  return singleStatementFactory(new PrismaPg(resolved.poolConfig, options));
 }
