@@ -18,10 +18,9 @@ import type {
   SqlResultSet,
   Transaction,
 } from '@prisma/driver-adapter-utils';
-import type { ArgType } from '@prisma/driver-adapter-utils';
 import { StrataError } from '../errors.js';
 import type { TenantScope } from './tenant-context.js';
-import { confined, endCleanly, enterTenant, inCleanTransaction, roleError, scrubbedEnd } from './tenant-session.js';
+import { confined, endCleanly, enterStatements, inCleanTransaction, leaveStatements, roleError, runAll, scrubbedEnd, SESSION_STATE } from './tenant-session.js';
 import { currentTenantScope } from './tenant-context.js';
 import { TENANT_PLACEHOLDER_SCHEMA } from './tenant-id.js';
 
@@ -108,8 +107,6 @@ export function assertRawSqlStaysInTenant(sql: string, scope: TenantScope): void
   }
 }
 
-const TEXT: ArgType = { scalarType: 'string', arity: 'scalar' };
-
 /** The columns of the first row of `result`, by name. */
 function firstRow(result: SqlResultSet): Record<string, unknown> {
   const row = result.rows[0] ?? [];
@@ -117,14 +114,16 @@ function firstRow(result: SqlResultSet): Record<string, unknown> {
 }
 
 function wrapTenantDriver(driver: SqlDriverAdapter, scopeOf: () => TenantScope | undefined): SqlDriverAdapter {
+
   const run = async <R>(query: SqlQuery, send: (q: SqlQuery, on: SqlDriverAdapter | Transaction) => Promise<R>): Promise<R> => {
     const scope = scopeOf();
     const sql = routeSql(query.sql, scope);
     if (scope?.raw !== true) return send(sql === query.sql ? query : { ...query, sql }, driver);
     assertRawSqlStaysInTenant(sql, scope);
     const statement = confined({ ...query, sql }, driver, scope);
+    const enter = enterStatements(scope);
     return inCleanTransaction(driver, async (tx) => {
-      await tx.queryRaw(enterTenant(scope)).catch((error: unknown) => Promise.reject(roleError(error, scope)));
+      await runAll(tx, enter).catch((error: unknown) => Promise.reject(roleError(error, scope)));
       return send(statement, tx);
     });
   };
@@ -152,23 +151,27 @@ function wrapTenantDriver(driver: SqlDriverAdapter, scopeOf: () => TenantScope |
  * the session state it may have left.
  */
 function wrapTenantTransaction(tx: Transaction, driver: SqlDriverAdapter, bound: TenantScope | undefined, scopeOf: () => TenantScope | undefined): Transaction {
-  let previous: { role: string; path: string; xact: string } | undefined;
+  let previous: { role: string; path: string; xact: string; user: string } | undefined;
   let entered = false;
   const enter = async (scope: TenantScope): Promise<void> => {
-    const row = firstRow(await tx.queryRaw(enterTenant(scope)).catch((error: unknown) => Promise.reject(roleError(error, scope))));
-    const xact = String(row.strata_xact);
+    const statements = enterStatements(scope);
+    // The transaction must still be the one the tenant entered first: a raw COMMIT would otherwise
+    // leave the next statement outside it, where SET LOCAL does nothing.
+    const state = firstRow(await tx.queryRaw(SESSION_STATE));
+    const xact = String(state.strata_xact);
     if (previous !== undefined && previous.xact !== xact) {
       throw new StrataError('OPERATION_REFUSED', `A raw statement of tenant "${scope.tenant}" ended its transaction (COMMIT or ROLLBACK in the SQL); the rest of the transaction is refused.`, {
         hint: 'Do not send transaction control through db.tenant(id) raw SQL: use db.tenant(id).$transaction(...) for transactions.',
       });
     }
-    previous ??= { role: String(row.strata_role), path: String(row.strata_path), xact };
+    previous ??= { role: String(state.strata_role), path: String(state.strata_path), xact, user: String(state.strata_user) };
+    await runAll(tx, statements).catch((error: unknown) => Promise.reject(roleError(error, scope)));
     entered = true;
   };
   const leave = async (): Promise<void> => {
     if (!entered || previous === undefined) return;
     entered = false;
-    await tx.queryRaw({ sql: "SELECT set_config('role', $1, true), set_config('search_path', $2, true)", args: [previous.role, previous.path], argTypes: [TEXT, TEXT] });
+    await runAll(tx, leaveStatements(previous));
   };
   const run = async <R>(query: SqlQuery, send: (q: SqlQuery) => Promise<R>): Promise<R> => {
     const current = scopeOf();
@@ -191,8 +194,8 @@ function wrapTenantTransaction(tx: Transaction, driver: SqlDriverAdapter, bound:
     options: tx.options,
     queryRaw: (query) => run(query, (q) => tx.queryRaw(q)),
     executeRaw: (query) => run(query, (q) => tx.executeRaw(q)),
-    commit: async () => (previous !== undefined && tx.options.usePhantomQuery ? endCleanly(tx, driver, true) : tx.commit()),
-    rollback: async () => (previous !== undefined && tx.options.usePhantomQuery ? endCleanly(tx, driver, false) : tx.rollback()),
+    commit: async () => (previous !== undefined && tx.options.usePhantomQuery ? endCleanly(tx, driver, true, previous.user) : tx.commit()),
+    rollback: async () => (previous !== undefined && tx.options.usePhantomQuery ? endCleanly(tx, driver, false, previous.user) : tx.rollback()),
   };
   if (tx.createSavepoint !== undefined) wrapped.createSavepoint = (name) => tx.createSavepoint!(name);
   if (tx.rollbackToSavepoint !== undefined) wrapped.rollbackToSavepoint = (name) => tx.rollbackToSavepoint!(name);

@@ -104,6 +104,56 @@ export function dropTenantRoleSql(database: string, schema: string): string {
   );
 }
 
+/**
+ * What PostgreSQL grants to PUBLIC by default and a tenant role must not have, because with it a
+ * single statement could switch back to the app's role and go on within that same statement:
+ * `set_config()` (`set_config('role', …)`), PL/pgSQL (`DO` blocks, whose `RESET ROLE` precedes
+ * their `EXECUTE`) and temporary objects (`pg_temp` functions doing the same). Each is revoked
+ * from PUBLIC and granted back to the current user. Only a superuser may do this (the objects
+ * belong to the bootstrap superuser); run by provisioning when it is one (always on PGlite).
+ */
+export const HARDENING_STATEMENTS: readonly string[] = [
+  'REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC',
+  'GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO CURRENT_USER',
+  'REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC',
+  'GRANT USAGE ON LANGUAGE plpgsql TO CURRENT_USER',
+];
+
+/** {@link HARDENING_STATEMENTS} plus the database's TEMPORARY privilege, as a script run only when the current user is a superuser. */
+export function hardeningSql(database: string): string {
+  const db = quoteIdent(database);
+  const statements = [...HARDENING_STATEMENTS, `REVOKE TEMPORARY ON DATABASE ${db} FROM PUBLIC`, `GRANT TEMPORARY ON DATABASE ${db} TO CURRENT_USER`];
+  return (
+    'DO $strata$ BEGIN\n' +
+    '  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN\n' +
+    statements.map((statement) => `    EXECUTE ${quoteLiteral(statement)};\n`).join('') +
+    '  END IF;\n' +
+    'END $strata$;\n'
+  );
+}
+
+/**
+ * What a tenant role (seen through the shared reader role every tenant role is a member of) may
+ * still do that {@link hardeningSql} takes away: an empty list when the database is hardened.
+ */
+export async function hardeningGaps(sql: TenantSql, database: string): Promise<string[]> {
+  const reader = sharedReaderRoleName(database);
+  const rows = await sql.query(
+    'SELECT r.oid IS NOT NULL AS exists, ' +
+      "CASE WHEN r.oid IS NULL THEN true ELSE has_function_privilege(r.oid, 'pg_catalog.set_config(text,text,boolean)', 'EXECUTE') END AS set_config, " +
+      "CASE WHEN r.oid IS NULL THEN true ELSE has_language_privilege(r.oid, 'plpgsql', 'USAGE') END AS plpgsql, " +
+      "CASE WHEN r.oid IS NULL THEN true ELSE has_database_privilege(r.oid, current_database(), 'TEMPORARY') END AS temp " +
+      'FROM (SELECT 1) AS one LEFT JOIN pg_roles r ON r.rolname = $1',
+    [reader],
+  );
+  const row = rows[0] ?? {};
+  const gaps: string[] = [];
+  if (row.set_config === true) gaps.push('EXECUTE on set_config()');
+  if (row.plpgsql === true) gaps.push('USAGE on language plpgsql (DO blocks)');
+  if (row.temp === true) gaps.push(`TEMPORARY on database ${database}`);
+  return gaps;
+}
+
 /** The current database's name (role names are derived from it). */
 export async function currentDatabase(sql: TenantSql): Promise<string> {
   return String((await sql.query('SELECT current_database() AS db'))[0]?.db);

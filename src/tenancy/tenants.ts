@@ -14,7 +14,7 @@ import type { Registry } from './registry.js';
 import { adapterSql, quoteIdent } from './sql.js';
 import type { TenantSql } from './sql.js';
 import { describeError, provisionSchema, repairSchema, schemaExists, upgradeSchema } from './tenant-schema.js';
-import { currentDatabase, dropTenantRoleSql, rolePrivilegeError, sharedReaderSql, tenantRoleName, tenantRoleSql } from './tenant-roles.js';
+import { currentDatabase, dropTenantRoleSql, hardeningSql, rolePrivilegeError, sharedReaderSql, tenantRoleName, tenantRoleSql } from './tenant-roles.js';
 import { readTemplate } from './template.js';
 import type { TemplateMigration } from './template.js';
 import { assertTenantId, tenantSchema } from './tenant-id.js';
@@ -162,7 +162,9 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
           registryReady = true;
         }
         const roles: TenantRoles = { database, sql: (schema) => tenantRoleSql(database, schema), name: (schema) => tenantRoleName(database, schema) };
-        if (writes) await sql.script(sharedReaderSql(database, sharedSchema)).catch((error: unknown) => Promise.reject(rolePrivilegeError(error, 'strata_shared_reader') ?? error));
+        if (writes) {
+          await sql.script(sharedReaderSql(database, sharedSchema) + hardeningSql(database)).catch((error: unknown) => Promise.reject(rolePrivilegeError(error, 'strata_shared_reader') ?? error));
+        }
         return fn(sql, registry(config, sql), roles);
       },
       lockOptions,
