@@ -185,7 +185,7 @@ function wrapTenantTransaction(tx: Transaction, driver: SqlDriverAdapter, bound:
     }
     const end = previous === undefined || tx.options.usePhantomQuery ? undefined : scrubbedEnd(sql);
     if (end !== undefined) return send({ ...query, sql: end });
-    await leave();
+    if (entered) await leave();
     return send(sql === query.sql ? query : { ...query, sql });
   };
   const wrapped: Transaction = {
