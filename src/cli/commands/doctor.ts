@@ -282,7 +282,7 @@ export const doctorCommand: CommandDefinition = {
   name: 'doctor',
   summary: 'Check the setup: config sources, engine, reachability, server version, migrations, replicas',
   description: [
-    'Shows where each config key came from, the engine and connection URL (password masked), whether the database answers and how fast, its version, the migration state (applied, pending, failed; no drift check) and, when configured, replica reachability and tenancy (tenants by status, read from the registry; each active tenant's database role and grants, and whether the database is hardened for tenant raw SQL — see README: Tenant isolation).',
+    'Shows where each config key came from, the engine and connection URL (password masked), whether the database answers and how fast, its version, the migration state (applied, pending, failed; no drift check) and, when configured, replica reachability and tenancy (tenants by status, read from the registry; the database role of each active tenant and grants, and whether the database is hardened for tenant raw SQL — see README: Tenant isolation).',
     'Exit codes: 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable, a tenant failed, a tenant role missing or wrongly granted, a database not hardened), 2 bad config, 3 database unreachable.',
   ].join('\n\n'),
   examples: ['strata doctor          # human summary', 'strata doctor --json   # for CI and bug reports'],
