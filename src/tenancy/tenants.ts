@@ -7,6 +7,7 @@ import type { MigrateAdapter } from '../engines/engine-adapter.js';
 import { createMigrateAdapter } from '../engines/engine-adapter.js';
 import { StrataError } from '../errors.js';
 import { withMigrationLock } from '../migrate/lock.js';
+import { eachConcurrently } from './concurrently.js';
 import { DEFAULT_TENANT_CONCURRENCY, migrateTenants } from './fan-out.js';
 import type { TenantMigrateOptions, TenantMigrateResult } from './fan-out.js';
 import { assertTenancySupported, ensureRegistry, registry, registrySchema } from './registry.js';
@@ -26,15 +27,6 @@ interface TenantRoles {
   /** The idempotent role + grants script of a tenant schema. */
   sql(schema: string): string;
   name(schema: string): string;
-}
-
-/** Run `fn` over `items`, at most `concurrency` at a time. */
-async function eachConcurrently<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 /** Options of {@link createTenants}. */
