@@ -12,6 +12,8 @@
  *     cost of many tenants, without the server's); the extra 9,000 tenants are created as plain
  *     schemas from the template script (registry rows included), for speed; then Prisma's
  *     statement through raw pg over 1, 1,000 and 10,000 schemas: what PostgreSQL itself charges;
+ * (c4) raw SQL through `db.tenant(id)` (under the tenant's role, one statement, session state
+ *     cleared) against the base client's raw SQL, plain and in a `$transaction`;
  * (d) RSS/heap growth per cached tenant client; peak open connections (pg_stat_activity by
  *     application_name) during a concurrent burst, against the pool max.
  * Throwaway database, dropped after. Not run by CI.
@@ -41,6 +43,7 @@ import { attachTenancy, tenancyOf } from '../src/tenancy/router.js';
 import { currentTenantScope } from '../src/tenancy/tenant-context.js';
 import { wrapTenantDriverFactory } from '../src/tenancy/tenant-driver.js';
 import { templateDir } from '../src/tenancy/template.js';
+import { roleSuffix } from '../src/tenancy/tenant-roles.js';
 import type { TenantTestClient } from '../test/integration/tenancy-routing-fixture.js';
 import { SHARED_DDL, TENANT_SCHEMA, TENANT_TEMPLATE_SQL, tenantProject } from '../test/integration/tenancy-routing-fixture.js';
 import { generateProject } from '../test/unit/generate/helpers.js';
@@ -197,6 +200,18 @@ try {
   ]);
   await (oneSchemaClient as unknown as { $disconnect(): Promise<void> }).$disconnect();
 
+  // (c4) raw SQL: through db.tenant(id) (a transaction: BEGIN, SET LOCAL ROLE + search_path,
+  // the statement as one extended-protocol statement, session clean-up + COMMIT) against the
+  // base client's raw SQL, plain and inside a $transaction.
+  const rawPoint = (i: number): number => (i % 3) + 1;
+  const tenantRaw = db.tenant(ids[0]!);
+  const rawSql = await timeInterleaved([
+    { label: 'base raw SQL ($queryRaw)', run: (i) => base.$queryRaw`SELECT id, sku, owner FROM bench_single."Item" WHERE id = ${rawPoint(i)}` },
+    { label: 'base raw SQL in $transaction', run: (i) => base.$transaction((tx) => tx.$queryRaw`SELECT id, sku, owner FROM bench_single."Item" WHERE id = ${rawPoint(i)}`) },
+    { label: 'db.tenant(id) raw SQL (tenant role)', run: (i) => tenantRaw.$queryRaw`SELECT id, sku, owner FROM "Item" WHERE id = ${rawPoint(i)}` },
+    { label: 'db.tenant(id) raw SQL, no parameter', run: () => tenantRaw.$queryRawUnsafe('SELECT id, sku, owner FROM "Item" WHERE id = 1') },
+  ]);
+
   // The extra plain-schema tenants, up to BIG.
   t0 = performance.now();
   const bigIds = Array.from({ length: BIG }, (_, i) => `t${i}`);
@@ -268,6 +283,8 @@ try {
   timingTable(routedBig);
   console.log("the server's share: Prisma's statement through raw pg, one schema vs many");
   timingTable(serverShare);
+  console.log('raw SQL: db.tenant(id) (tenant role, one statement, session clean-up) vs the base client');
+  timingTable(rawSql);
   console.log(`RSS ${mb(after.rss)} (Δ ${mb(after.rss - before.rss)}), heap Δ ${mb(after.heapUsed - before.heapUsed)} for ${added} more cached tenant clients → ${((after.rss - before.rss) / 1024 / Math.max(1, added)).toFixed(1)} KB RSS, ${((after.heapUsed - before.heapUsed) / 1024 / Math.max(1, added)).toFixed(1)} KB heap per client`);
   console.log(`peak open connections during a 20,000-query burst over ${BIG} tenants: ${peak} (pool max ${POOL_MAX})`);
   await single.cleanup();
@@ -276,5 +293,9 @@ try {
   await closeDatabases();
   await sql.end().catch(() => undefined);
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  // Tenant roles are global to the cluster: drop this database's.
+  const suffix = roleSuffix(name);
+  const { rows: roles } = await admin.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE right(rolname, $1) = $2', [suffix.length, suffix]);
+  for (const { rolname } of roles) await admin.query(`DROP ROLE IF EXISTS "${rolname}"`);
   await admin.end();
 }

@@ -45,6 +45,8 @@ export type StrataErrorCode =
   | 'TENANT_CONTEXT_MISSING'
   | 'TENANT_PROVISION_FAILED'
   | 'TENANT_MIGRATION_FAILED'
+  | 'TENANT_ROLE_MISSING'
+  | 'TENANT_ROLE_PRIVILEGE'
   | 'INTERNAL';
 
 /** Process exit codes used by the CLI (documented in the README). */

@@ -64,8 +64,11 @@ export async function migrateTenants(input: {
   registry: Registry;
   template: readonly TemplateMigration[];
   options: TenantMigrateOptions;
+  /** The tenant role + grants script of a schema, re-applied after each tenant's migrations. Default: none. */
+  roleSql?: (schema: string) => string;
 }): Promise<TenantMigrateResult> {
   const { sql, registry, template, options } = input;
+  const roleSql = input.roleSql ?? (() => '');
   const concurrency = options.concurrency ?? DEFAULT_TENANT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new StrataError('INVALID_ARGUMENT', `concurrency must be an integer ≥ 1, got ${String(concurrency)}.`, { hint: 'e.g. `--concurrency 4`' });
@@ -76,7 +79,7 @@ export async function migrateTenants(input: {
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const tenant = targets[next++]!;
-      const outcome = await migrateOne(sql, registry, tenant, template);
+      const outcome = await migrateOne(sql, registry, tenant, template, roleSql(tenant.schema));
       outcomes.push(outcome);
       options.onProgress?.({ done: outcomes.length, total: targets.length, outcome });
     }
@@ -97,10 +100,10 @@ async function targetsOf(registry: Registry, ids: readonly string[] | undefined)
   return [...new Set(ids)].map((id) => byId.get(id)!);
 }
 
-async function migrateOne(sql: TenantSql, registry: Registry, tenant: TenantRecord, template: readonly TemplateMigration[]): Promise<TenantMigrateOutcome> {
+async function migrateOne(sql: TenantSql, registry: Registry, tenant: TenantRecord, template: readonly TemplateMigration[], roleSql: string): Promise<TenantMigrateOutcome> {
   let result;
   try {
-    result = await upgradeSchema(sql, tenant.schema, template);
+    result = await upgradeSchema(sql, tenant.schema, template, undefined, roleSql);
   } catch (error) {
     result = { applied: [], templateLevel: tenant.templateLevel, created: false, error: error as Error };
   }

@@ -15,6 +15,7 @@ import type { TenantEntry } from './tenant-directory.js';
 import { TenantDirectory } from './tenant-directory.js';
 import { wrapTenantDriverFactory } from './tenant-driver.js';
 import { assertTenantId, TENANT_REGISTRY_TABLE } from './tenant-id.js';
+import { tenantRoleName } from './tenant-roles.js';
 
 /** A client with `tenant(id)`, which returns `T` (default: the same client type) routed to tenant `id`'s schema. */
 export type TenantAware<C, T = C> = C & {
@@ -22,7 +23,7 @@ export type TenantAware<C, T = C> = C & {
    * The client of tenant `id` (cached, LRU of `tenancy.maxClients`, default 500). Tenant-scoped
    * models resolve to its schema, shared models to their own. The id is checked at once
    * (`TENANT_INVALID_ID`); the registry on the first query (`TENANT_NOT_FOUND`, `TENANT_NOT_ACTIVE`).
-   * Model methods, raw SQL (`$queryRaw`…, on the tenant's `search_path`) and `$transaction` (both
+   * Model methods, raw SQL (`$queryRaw`…, under the tenant's database role, on its `search_path`) and `$transaction` (both
    * forms) are routed; Prisma's fluent relation calls (`findUnique(...).posts()`) and `$extends`
    * are not available on a tenant client.
    *
@@ -38,7 +39,7 @@ export type TenancyRoutingConfig = Pick<ResolvedConfig, 'tenancy' | 'appNamespac
 export interface AttachTenancyOptions {
   /** How long the cached registry is trusted, in ms. Default `5000`; an unknown or inactive id always reloads it. */
   registryTtlMs?: number;
-  /** Read the registry; default: `SELECT id, schema, status FROM "<appNamespace>"."_strata_tenants"` through the client. */
+  /** Read the registry; default: `SELECT id, schema, status FROM "<appNamespace>"."_strata_tenants"` through the client, each row with its role. */
   loadRegistry?: () => Promise<TenantEntry[]>;
 }
 
@@ -83,8 +84,8 @@ export function attachTenancy<C extends object>(client: C, config: TenancyRoutin
   const scopes = new Map<string, TenantScope>();
   const scopeOf = (entry: TenantEntry): TenantScope => {
     let scope = scopes.get(entry.id);
-    if (scope === undefined || scope.schema !== entry.schema) {
-      scope = { tenant: entry.id, schema: entry.schema, sharedSchema, schemaPrefix: prefix };
+    if (scope === undefined || scope.schema !== entry.schema || scope.role !== entry.role) {
+      scope = { tenant: entry.id, schema: entry.schema, sharedSchema, schemaPrefix: prefix, ...(entry.role === undefined ? {} : { role: entry.role }) };
       scopes.set(entry.id, scope);
       if (scopes.size > tenancy.maxClients * 2) scopes.delete(scopes.keys().next().value!);
     }
@@ -126,7 +127,8 @@ export function tenancyOf(client: object): TenancyHandle | undefined {
 async function readRegistry(client: { $queryRawUnsafe?: (sql: string) => Promise<unknown[]> }, schema: string): Promise<TenantEntry[]> {
   if (client.$queryRawUnsafe === undefined) throw new StrataError('INTERNAL', 'The client has no $queryRawUnsafe to read the tenant registry with.');
   try {
-    return (await client.$queryRawUnsafe(`SELECT id, schema, status FROM "${schema}"."${TENANT_REGISTRY_TABLE}"`)) as TenantEntry[];
+    const rows = (await client.$queryRawUnsafe(`SELECT id, schema, status, current_database() AS db FROM "${schema}"."${TENANT_REGISTRY_TABLE}"`)) as Array<TenantEntry & { db: string }>;
+    return rows.map(({ db, ...row }) => ({ ...row, role: tenantRoleName(db, row.schema) }));
   } catch (error) {
     if (/42P01|does not exist/.test(String((error as { message?: unknown }).message ?? error))) return [];
     throw error;

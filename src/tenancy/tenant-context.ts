@@ -15,6 +15,8 @@ export interface TenantScope {
   readonly sharedSchema: string;
   /** Prefix of every tenant schema, for refusing raw SQL that names another tenant. */
   readonly schemaPrefix: string;
+  /** The tenant's database role (see `tenant-roles.ts`); raw SQL runs under it. `undefined`: unknown, raw SQL is refused. */
+  readonly role?: string;
   /** Set for `$queryRaw`/`$executeRaw` (and their Unsafe forms): run with the tenant's `search_path`. */
   readonly raw?: boolean;
 }

@@ -13,6 +13,8 @@ export interface TenantEntry {
   id: string;
   schema: string;
   status: TenantStatus;
+  /** Its database role, when known (the default registry reader derives it from the database name). */
+  role?: string;
 }
 
 /** Options of {@link TenantDirectory}. */

@@ -7,7 +7,8 @@
  *
  * Transactions are bound to the tenant that started them, so their statements keep going to that
  * tenant's schema whatever context they are later issued from. Raw SQL sent through a tenant
- * client runs with the tenant's schema first on `search_path` (`SET LOCAL` in a transaction).
+ * client runs under the tenant's database role, with its schema first on `search_path`, as one
+ * statement in a transaction (see `tenant-session.ts`): PostgreSQL's privileges confine it.
  */
 import type {
   IsolationLevel,
@@ -19,6 +20,7 @@ import type {
 } from '@prisma/driver-adapter-utils';
 import { StrataError } from '../errors.js';
 import type { TenantScope } from './tenant-context.js';
+import { confined, endCleanly, enterStatements, inCleanTransaction, leaveStatements, roleError, runAll, scrubbedEnd, SESSION_STATE } from './tenant-session.js';
 import { currentTenantScope } from './tenant-context.js';
 import { TENANT_PLACEHOLDER_SCHEMA } from './tenant-id.js';
 
@@ -105,38 +107,24 @@ export function assertRawSqlStaysInTenant(sql: string, scope: TenantScope): void
   }
 }
 
-const NO_ARGS = { args: [], argTypes: [] };
-
-function searchPath(scope: TenantScope): SqlQuery {
-  return { sql: `SET LOCAL search_path TO "${scope.schema}", "${scope.sharedSchema}"`, ...NO_ARGS };
-}
-
-/** Run `fn` in a transaction of its own on `driver` (Prisma's commit protocol: `COMMIT` unless the adapter uses phantom queries). */
-async function inTransaction<T>(driver: SqlDriverAdapter, fn: (tx: Transaction) => Promise<T>): Promise<T> {
-  const tx = await driver.startTransaction();
-  const phantom = tx.options.usePhantomQuery;
-  let result: T;
-  try {
-    result = await fn(tx);
-  } catch (error) {
-    if (!phantom) await tx.executeRaw({ sql: 'ROLLBACK', ...NO_ARGS }).catch(() => undefined);
-    await tx.rollback().catch(() => undefined);
-    throw error;
-  }
-  if (!phantom) await tx.executeRaw({ sql: 'COMMIT', ...NO_ARGS });
-  await tx.commit();
-  return result;
+/** The columns of the first row of `result`, by name. */
+function firstRow(result: SqlResultSet): Record<string, unknown> {
+  const row = result.rows[0] ?? [];
+  return Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]]));
 }
 
 function wrapTenantDriver(driver: SqlDriverAdapter, scopeOf: () => TenantScope | undefined): SqlDriverAdapter {
+
   const run = async <R>(query: SqlQuery, send: (q: SqlQuery, on: SqlDriverAdapter | Transaction) => Promise<R>): Promise<R> => {
     const scope = scopeOf();
     const sql = routeSql(query.sql, scope);
     if (scope?.raw !== true) return send(sql === query.sql ? query : { ...query, sql }, driver);
     assertRawSqlStaysInTenant(sql, scope);
-    return inTransaction(driver, async (tx) => {
-      await tx.executeRaw(searchPath(scope));
-      return send({ ...query, sql }, tx);
+    const statement = confined({ ...query, sql }, driver, scope);
+    const enter = enterStatements(scope);
+    return inCleanTransaction(driver, async (tx) => {
+      await runAll(tx, enter).catch((error: unknown) => Promise.reject(roleError(error, scope)));
+      return send(statement, tx);
     });
   };
   const wrapped: SqlDriverAdapter = {
@@ -147,7 +135,7 @@ function wrapTenantDriver(driver: SqlDriverAdapter, scopeOf: () => TenantScope |
     executeScript: (script) => driver.executeScript(routeSql(script, scopeOf())),
     startTransaction: async (isolationLevel?: IsolationLevel) => {
       const bound = scopeOf();
-      return wrapTenantTransaction(await driver.startTransaction(isolationLevel), bound, scopeOf);
+      return wrapTenantTransaction(await driver.startTransaction(isolationLevel), driver, bound, scopeOf);
     },
     dispose: () => driver.dispose(),
   };
@@ -155,20 +143,49 @@ function wrapTenantDriver(driver: SqlDriverAdapter, scopeOf: () => TenantScope |
   return wrapped;
 }
 
-/** A transaction whose statements go to the schema of the tenant that started it (or, for an unbound one, of the current context). */
-function wrapTenantTransaction(tx: Transaction, bound: TenantScope | undefined, scopeOf: () => TenantScope | undefined): Transaction {
-  let searchPathSet = false;
+/**
+ * A transaction whose statements go to the schema of the tenant that started it (or, for an
+ * unbound one, of the current context). Each raw statement first enters the tenant (role and
+ * search_path, see `tenant-session.ts`) and is sent as one statement; the next model statement
+ * gets the previous role and search_path back; the end of a transaction that ran raw SQL clears
+ * the session state it may have left.
+ */
+function wrapTenantTransaction(tx: Transaction, driver: SqlDriverAdapter, bound: TenantScope | undefined, scopeOf: () => TenantScope | undefined): Transaction {
+  let previous: { role: string; path: string; xact: string; user: string } | undefined;
+  let entered = false;
+  const enter = async (scope: TenantScope): Promise<void> => {
+    const statements = enterStatements(scope);
+    // The transaction must still be the one the tenant entered first: a raw COMMIT would otherwise
+    // leave the next statement outside it, where SET LOCAL does nothing.
+    const state = firstRow(await tx.queryRaw(SESSION_STATE));
+    const xact = String(state.strata_xact);
+    if (previous !== undefined && previous.xact !== xact) {
+      throw new StrataError('OPERATION_REFUSED', `A raw statement of tenant "${scope.tenant}" ended its transaction (COMMIT or ROLLBACK in the SQL); the rest of the transaction is refused.`, {
+        hint: 'Do not send transaction control through db.tenant(id) raw SQL: use db.tenant(id).$transaction(...) for transactions.',
+      });
+    }
+    previous ??= { role: String(state.strata_role), path: String(state.strata_path), xact, user: String(state.strata_user) };
+    await runAll(tx, statements).catch((error: unknown) => Promise.reject(roleError(error, scope)));
+    entered = true;
+  };
+  const leave = async (): Promise<void> => {
+    if (!entered || previous === undefined) return;
+    entered = false;
+    await runAll(tx, leaveStatements(previous));
+  };
   const run = async <R>(query: SqlQuery, send: (q: SqlQuery) => Promise<R>): Promise<R> => {
     const current = scopeOf();
     const scope = bound ?? current;
     const sql = routeSql(query.sql, scope);
     if (scope !== undefined && current?.raw === true) {
       assertRawSqlStaysInTenant(sql, scope);
-      if (!searchPathSet) {
-        await tx.executeRaw(searchPath(scope));
-        searchPathSet = true;
-      }
+      const statement = confined({ ...query, sql }, driver, scope);
+      await enter(scope);
+      return send(statement);
     }
+    const end = previous === undefined || tx.options.usePhantomQuery ? undefined : scrubbedEnd(sql);
+    if (end !== undefined) return send({ ...query, sql: end });
+    if (entered) await leave();
     return send(sql === query.sql ? query : { ...query, sql });
   };
   const wrapped: Transaction = {
@@ -177,8 +194,8 @@ function wrapTenantTransaction(tx: Transaction, bound: TenantScope | undefined, 
     options: tx.options,
     queryRaw: (query) => run(query, (q) => tx.queryRaw(q)),
     executeRaw: (query) => run(query, (q) => tx.executeRaw(q)),
-    commit: () => tx.commit(),
-    rollback: () => tx.rollback(),
+    commit: async () => (previous !== undefined && tx.options.usePhantomQuery ? endCleanly(tx, driver, true, previous.user) : tx.commit()),
+    rollback: async () => (previous !== undefined && tx.options.usePhantomQuery ? endCleanly(tx, driver, false, previous.user) : tx.rollback()),
   };
   if (tx.createSavepoint !== undefined) wrapped.createSavepoint = (name) => tx.createSavepoint!(name);
   if (tx.rollbackToSavepoint !== undefined) wrapped.rollbackToSavepoint = (name) => tx.rollbackToSavepoint!(name);

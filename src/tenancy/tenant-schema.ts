@@ -10,6 +10,8 @@ import { applyScript, migrationsTableDdl, provisionScript } from './template.js'
 import type { TemplateMigration } from './template.js';
 import { TENANT_MIGRATIONS_TABLE } from './tenant-id.js';
 
+const ROLE_STEP = '(tenant role)';
+
 /** What bringing one tenant up to date did. */
 export interface TenantSchemaOutcome {
   /** Template migrations applied by this call, in order. */
@@ -44,24 +46,49 @@ async function appliedIn(sql: TenantSql, schema: string): Promise<Map<string, st
 }
 
 /**
- * Create `schema` with the whole template in ONE transaction (nothing remains on failure).
+ * Create `schema` with the whole template in ONE transaction (nothing remains on failure), with
+ * `roleSql` (the tenant role and its grants) at its end.
  *
  * @throws the database's error when the script fails.
  */
-export async function provisionSchema(sql: TenantSql, schema: string, template: readonly TemplateMigration[]): Promise<TenantSchemaOutcome> {
-  await sql.script(provisionScript(template, schema));
+export async function provisionSchema(sql: TenantSql, schema: string, template: readonly TemplateMigration[], roleSql = ''): Promise<TenantSchemaOutcome> {
+  await sql.script(provisionScript(template, schema) + roleSql);
   return { applied: template.map((m) => m.name), templateLevel: template.at(-1)?.name ?? null, created: true };
 }
 
 /**
- * Bring `schema` up to `template`: provision it when it does not exist, else apply each pending
- * migration in its own transaction, stopping at the first failure. Never throws for a database
- * error: it is returned in `error`.
+ * Redo the schema of a tenant that never became active (registry `provisioning`, left by a process
+ * that died): a schema with no recorded template migration is dropped and provisioned again in ONE
+ * transaction; one with recorded migrations is brought up to date ({@link upgradeSchema}). Never
+ * throws for a database error.
  */
-export async function upgradeSchema(sql: TenantSql, schema: string, template: readonly TemplateMigration[], onApplied?: (name: string) => void): Promise<TenantSchemaOutcome> {
+export async function repairSchema(sql: TenantSql, schema: string, template: readonly TemplateMigration[], roleSql = ''): Promise<TenantSchemaOutcome> {
+  if ((await schemaExists(sql, schema)) && (await appliedIn(sql, schema)).size === 0) {
+    try {
+      await sql.script(`DROP SCHEMA ${quoteIdent(schema)} CASCADE;\n${provisionScript(template, schema)}${roleSql}`);
+      return { applied: template.map((m) => m.name), templateLevel: template.at(-1)?.name ?? null, created: true };
+    } catch (error) {
+      return { applied: [], templateLevel: null, created: false, error: error as Error };
+    }
+  }
+  return upgradeSchema(sql, schema, template, undefined, roleSql);
+}
+
+/**
+ * Bring `schema` up to `template`: provision it when it does not exist, else apply each pending
+ * migration in its own transaction, stopping at the first failure, then (re)apply `roleSql` (the
+ * tenant role and its grants, idempotent). Never throws for a database error: it is returned in `error`.
+ */
+export async function upgradeSchema(
+  sql: TenantSql,
+  schema: string,
+  template: readonly TemplateMigration[],
+  onApplied?: (name: string) => void,
+  roleSql = '',
+): Promise<TenantSchemaOutcome> {
   if (!(await schemaExists(sql, schema))) {
     try {
-      const outcome = await provisionSchema(sql, schema, template);
+      const outcome = await provisionSchema(sql, schema, template, roleSql);
       for (const name of outcome.applied) onApplied?.(name);
       return outcome;
     } catch (error) {
@@ -89,10 +116,15 @@ export async function upgradeSchema(sql: TenantSql, schema: string, template: re
       applied.push(migration.name);
       onApplied?.(migration.name);
     }
+    current = ROLE_STEP;
+    if (roleSql !== '') await sql.script(roleSql);
     return { applied, templateLevel: level(), created: false };
   } catch (error) {
-    const failed = new StrataError('TENANT_MIGRATION_FAILED', `Tenant migration ${current} failed in schema ${schema}: ${describeError(error)}`, {
-      hint: 'Fix the cause (the tenant schema or tenant-migrations/' + current + '/migration.sql), then run `strata tenant migrate` again: it resumes at this migration.',
+    const role = current === ROLE_STEP;
+    const failed = new StrataError('TENANT_MIGRATION_FAILED', `${role ? 'Setting up the tenant role' : `Tenant migration ${current}`} failed in schema ${schema}: ${describeError(error)}`, {
+      hint: role
+        ? "Give the app's login role CREATEROLE, or pre-create the tenant roles (README \"Tenant isolation\"), then run `strata tenant migrate` again."
+        : 'Fix the cause (the tenant schema or tenant-migrations/' + current + '/migration.sql), then run `strata tenant migrate` again: it resumes at this migration.',
       cause: error,
     });
     return { applied, templateLevel: level(), created: false, error: failed };

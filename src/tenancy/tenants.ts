@@ -7,17 +7,27 @@ import type { MigrateAdapter } from '../engines/engine-adapter.js';
 import { createMigrateAdapter } from '../engines/engine-adapter.js';
 import { StrataError } from '../errors.js';
 import { withMigrationLock } from '../migrate/lock.js';
+import { eachConcurrently } from './concurrently.js';
 import { DEFAULT_TENANT_CONCURRENCY, migrateTenants } from './fan-out.js';
 import type { TenantMigrateOptions, TenantMigrateResult } from './fan-out.js';
-import { assertTenancySupported, ensureRegistry, registry } from './registry.js';
+import { assertTenancySupported, ensureRegistry, registry, registrySchema } from './registry.js';
 import type { Registry } from './registry.js';
 import { adapterSql, quoteIdent } from './sql.js';
 import type { TenantSql } from './sql.js';
-import { describeError, provisionSchema, schemaExists, upgradeSchema } from './tenant-schema.js';
+import { describeError, provisionSchema, repairSchema, schemaExists, upgradeSchema } from './tenant-schema.js';
+import { currentDatabase, dropTenantRoleSql, hardeningSql, rolePrivilegeError, sharedReaderSql, tenantRoleName, tenantRoleSql } from './tenant-roles.js';
 import { readTemplate } from './template.js';
 import type { TemplateMigration } from './template.js';
 import { assertTenantId, tenantSchema } from './tenant-id.js';
 import type { TenantRecord } from './tenant-id.js';
+
+/** The tenant roles of the open database (see `tenant-roles.ts`). */
+interface TenantRoles {
+  database: string;
+  /** The idempotent role + grants script of a tenant schema. */
+  sql(schema: string): string;
+  name(schema: string): string;
+}
 
 /** Options of {@link createTenants}. */
 export interface TenantsOptions {
@@ -119,7 +129,7 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
       hint: "Add `tenancy: { plugins: ['<plugin>'] }` to strata.config.ts (or mark a plugin `tenantScoped: true`).",
     });
   }
-  let opened: { adapter: MigrateAdapter; own: boolean; sql: TenantSql; dispose(): Promise<void> } | undefined;
+  let opened: { adapter: MigrateAdapter; own: boolean; sql: TenantSql; database: string; dispose(): Promise<void> } | undefined;
   let opening: Promise<NonNullable<typeof opened>> | undefined;
   let registryReady = false;
   const lockOptions = options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs };
@@ -128,26 +138,36 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
     (opening ??= (async () => {
       const adapter = options.adapter ?? (await createMigrateAdapter(config));
       const driver = await adapter.factory.connect();
-      opened = { adapter, own: options.adapter === undefined, sql: adapterSql(driver), dispose: () => driver.dispose() };
+      const sql = adapterSql(driver);
+      opened = { adapter, own: options.adapter === undefined, sql, database: await currentDatabase(sql), dispose: () => driver.dispose() };
       return opened;
     })());
-  const locked = <T>(fn: (sql: TenantSql, reg: Registry) => Promise<T>): Promise<T> =>
+  const sharedSchema = registrySchema(config);
+  /** Run `fn` under the migration lock; `writes`: set up the shared reader role first (once per run, before any tenant). */
+  const locked = <T>(fn: (sql: TenantSql, reg: Registry, roles: TenantRoles) => Promise<T>, writes = false): Promise<T> =>
     withMigrationLock(
       config,
       async () => {
-        const { sql } = await open();
+        const { sql, database } = await open();
         if (!registryReady) {
           await ensureRegistry(config, sql);
           registryReady = true;
         }
-        return fn(sql, registry(config, sql));
+        const roles: TenantRoles = { database, sql: (schema) => tenantRoleSql(database, schema), name: (schema) => tenantRoleName(database, schema) };
+        if (writes) {
+          await sql.script(sharedReaderSql(database, sharedSchema) + hardeningSql(database)).catch((error: unknown) => Promise.reject(rolePrivilegeError(error, 'strata_shared_reader') ?? error));
+        }
+        return fn(sql, registry(config, sql), roles);
       },
       lockOptions,
     );
   const schemaOf = (id: string): string => tenantSchema(id, tenancy.schemaPrefix);
 
-  /** Provision one tenant (under the lock): claim, then schema + template in one transaction, then active. */
-  const provision = async (sql: TenantSql, reg: Registry, id: string, template: readonly TemplateMigration[]): Promise<TenantRecord> => {
+  /**
+   * Provision one tenant (under the lock): claim, then schema + template + role in one transaction,
+   * then active. A `failed` tenant with a schema resumes; a stale `provisioning` one is repaired.
+   */
+  const provision = async (sql: TenantSql, reg: Registry, roles: TenantRoles, id: string, template: readonly TemplateMigration[]): Promise<TenantRecord> => {
     const schema = schemaOf(id);
     const before = await reg.get(id);
     if (!(await reg.claim(id, schema))) {
@@ -155,21 +175,42 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
         hint: `Use another id, or drop it first: \`strata tenant drop ${id} --force\`.`,
       });
     }
-    // A tenant that failed during `migrate` keeps its schema and what was applied: resume it.
-    const resume = before?.status === 'failed' && (await schemaExists(sql, schema));
+    return finish(sql, reg, roles, id, schema, before?.status, template);
+  };
+  /** Bring a claimed tenant's schema and role up to the template, then mark it active (or failed). */
+  const finish = async (
+    sql: TenantSql,
+    reg: Registry,
+    roles: TenantRoles,
+    id: string,
+    schema: string,
+    was: TenantRecord['status'] | undefined,
+    template: readonly TemplateMigration[],
+  ): Promise<TenantRecord> => {
+    // A tenant that failed during `migrate` keeps its schema and what was applied: resume it. One
+    // left `provisioning` by a process that died is repaired (complete → active, partial → redone).
+    const exists = (was === 'failed' || was === 'provisioning') && (await schemaExists(sql, schema));
+    const resume = exists && was === 'failed';
     let outcome;
     try {
-      outcome = resume ? await upgradeSchema(sql, schema, template) : await provisionSchema(sql, schema, template);
+      outcome = resume
+        ? await upgradeSchema(sql, schema, template, undefined, roles.sql(schema))
+        : exists
+          ? await repairSchema(sql, schema, template, roles.sql(schema))
+          : await provisionSchema(sql, schema, template, roles.sql(schema));
     } catch (error) {
       outcome = { applied: [], templateLevel: null, created: false, error: error as Error };
     }
     if (outcome.error !== undefined) {
       const reason = describeError(outcome.error);
       await reg.update(id, { status: 'failed', lastError: reason, ...(resume ? { templateLevel: outcome.templateLevel } : {}) });
+      const privilege = rolePrivilegeError(outcome.error, roles.name(schema));
       throw new StrataError('TENANT_PROVISION_FAILED', `Provisioning tenant "${id}" (schema ${schema}) failed: ${reason}`, {
-        hint: resume
-          ? `Fix the cause, then run \`strata tenant create ${id}\` (or \`strata tenant migrate ${id}\`) again: it resumes where it stopped.`
-          : `Nothing of schema ${schema} was kept. Fix the cause, then run \`strata tenant create ${id}\` again to retry.`,
+        hint:
+          privilege?.hint ??
+          (resume
+            ? `Fix the cause, then run \`strata tenant create ${id}\` (or \`strata tenant migrate ${id}\`) again: it resumes where it stopped.`
+            : `Nothing of schema ${schema} was kept. Fix the cause, then run \`strata tenant create ${id}\` again to retry.`),
         cause: outcome.error,
         details: { tenant: id, schema },
       });
@@ -177,11 +218,30 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
     await reg.update(id, { status: 'active', templateLevel: outcome.templateLevel, lastError: null });
     return (await reg.get(id))!;
   };
+  /** Repair every tenant left `provisioning` (under the lock no live process is provisioning), `concurrency` at a time. */
+  const repairStale = async (sql: TenantSql, reg: Registry, roles: TenantRoles, template: readonly TemplateMigration[], concurrency: number): Promise<Map<string, TenantCreateOutcome>> => {
+    const stale = (await reg.list()).filter((r) => r.status === 'provisioning');
+    const repaired = new Map<string, TenantCreateOutcome>();
+    await eachConcurrently(stale, concurrency, async (row) => {
+      const outcome = await finish(sql, reg, roles, row.id, row.schema, 'provisioning', template).then(
+        (record) => ({ id: row.id, record }),
+        (error: unknown) => ({ id: row.id, error: error instanceof Error ? error : new Error(String(error)) }),
+      );
+      repaired.set(row.id, outcome);
+    });
+    return repaired;
+  };
 
   return {
     async create(id) {
       assertTenantId(id);
-      return locked(async (sql, reg) => provision(sql, reg, id, await readTemplate(config)));
+      return locked(async (sql, reg, roles) => {
+        const template = await readTemplate(config);
+        const repaired = (await repairStale(sql, reg, roles, template, DEFAULT_TENANT_CONCURRENCY)).get(id);
+        if (repaired?.record !== undefined) return repaired.record;
+        if (repaired?.error !== undefined) throw repaired.error;
+        return provision(sql, reg, roles, id, template);
+      }, true);
     },
     async createMany(ids, manyOptions = {}) {
       for (const id of ids) assertTenantId(id);
@@ -189,25 +249,28 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
       if (!Number.isInteger(concurrency) || concurrency < 1) {
         throw new StrataError('INVALID_ARGUMENT', `concurrency must be an integer ≥ 1, got ${String(concurrency)}.`, { hint: 'e.g. `--concurrency 4`' });
       }
-      return locked(async (sql, reg) => {
+      return locked(async (sql, reg, roles) => {
         const template = await readTemplate(config);
+        // First every tenant a crashed run left `provisioning`, listed or not, in one go.
+        const repaired = await repairStale(sql, reg, roles, template, concurrency);
         const outcomes: TenantCreateOutcome[] = new Array<TenantCreateOutcome>(ids.length);
-        let next = 0;
         let done = 0;
-        const worker = async (): Promise<void> => {
-          for (let i = next++; i < ids.length; i = next++) {
-            const id = ids[i]!;
-            const outcome: TenantCreateOutcome = await provision(sql, reg, id, template).then(
-              (record) => ({ id, record }),
-              (error: unknown) => ({ id, error: error instanceof Error ? error : new Error(String(error)) }),
-            );
+        await eachConcurrently(
+          ids.map((id, i) => ({ id, i })),
+          concurrency,
+          async ({ id, i }) => {
+            const outcome: TenantCreateOutcome =
+              repaired.get(id) ??
+              (await provision(sql, reg, roles, id, template).then(
+                (record) => ({ id, record }),
+                (error: unknown) => ({ id, error: error instanceof Error ? error : new Error(String(error)) }),
+              ));
             outcomes[i] = outcome;
             manyOptions.onProgress?.({ done: ++done, total: ids.length, outcome });
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+          },
+        );
         return outcomes;
-      });
+      }, true);
     },
     async list(listOptions = {}) {
       const rows = await locked((_sql, reg) => reg.list());
@@ -220,7 +283,7 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
     async drop(id, dropOptions = {}) {
       assertTenantId(id);
       const schema = schemaOf(id);
-      return locked(async (sql, reg) => {
+      return locked(async (sql, reg, roles) => {
         const row = await reg.get(id);
         if (row === undefined || row.status === 'dropped') {
           throw new StrataError('TENANT_NOT_FOUND', `Tenant "${id}" ${row === undefined ? 'is not in the registry' : 'was already dropped'}.`, {
@@ -230,14 +293,15 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
         const tables = (await sql.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [row.schema])).map((r) => String(r.tablename));
         const statement = `DROP SCHEMA IF EXISTS ${quoteIdent(row.schema)} CASCADE`;
         if (dropOptions.force !== true) return { id, schema: row.schema, dropped: false, tables, statement };
-        await sql.script(`${statement};`);
+        // The schema and its role go in one transaction.
+        await sql.script(`${statement};\n${dropTenantRoleSql(roles.database, row.schema)}`).catch((error: unknown) => Promise.reject(rolePrivilegeError(error, roles.name(row.schema)) ?? error));
         await reg.update(id, { status: 'dropped', lastError: null });
         return { id, schema, dropped: true, tables, statement };
       });
     },
     async migrate(migrateOptions = {}) {
       for (const id of migrateOptions.ids ?? []) assertTenantId(id);
-      return locked(async (sql, reg) => migrateTenants({ sql, registry: reg, template: await readTemplate(config), options: migrateOptions }));
+      return locked(async (sql, reg, roles) => migrateTenants({ sql, registry: reg, template: await readTemplate(config), options: migrateOptions, roleSql: roles.sql }), true);
     },
     async close() {
       const current = opened;

@@ -15,6 +15,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { withAdapterOverrides } from '../../src/migrate/adapter-overrides.js';
 import { createMigrateAdapterFactory as createPostgres } from '../../src/engines/postgres/postgres-migrate.js';
 import { createMigrateAdapterFactory as createSqlite } from '../../src/engines/sqlite/sqlite-migrate.js';
+import { roleSuffix } from '../../src/tenancy/tenant-roles.js';
 
 /** The server the integration suite uses; override with STRATA_TEST_PG_URL. */
 export const PG_URL = process.env.STRATA_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -47,9 +48,17 @@ export async function createPgDatabase(prefix: string): Promise<{ name: string; 
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropDatabaseRoles(c, name);
       await c.end();
     },
   };
+}
+
+/** Drop the tenant roles of database `name` (roles are global to the cluster; call after dropping the database). */
+export async function dropDatabaseRoles(admin: pg.Client, name: string): Promise<void> {
+  const suffix = roleSuffix(name);
+  const { rows } = await admin.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE right(rolname, $1) = $2', [suffix.length, suffix]);
+  for (const { rolname } of rows) await admin.query(`DROP ROLE IF EXISTS "${rolname}"`);
 }
 
 /** A throwaway PostgreSQL database `strata_<prefix>_<random>` through the shipped migrate adapter, dropped by `close()`. */

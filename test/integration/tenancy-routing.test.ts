@@ -13,6 +13,7 @@ import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
 import { createTenants } from '../../src/tenancy/index.js';
 import type { TenantAware } from '../../src/tenancy/router.js';
 import { tenancyOf } from '../../src/tenancy/router.js';
+import { dropDatabaseRoles } from './migrate-adapters.js';
 import type { TenantProject, TenantTestClient } from './tenancy-routing-fixture.js';
 import { SHARED_DDL, tenantProject } from './tenancy-routing-fixture.js';
 
@@ -233,6 +234,7 @@ describe('db.tenant(id) routing', () => {
     after(async () => {
       await closeDatabases();
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropDatabaseRoles(admin, name);
       await admin.end();
     });
     scenario(() => db);

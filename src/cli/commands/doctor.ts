@@ -19,7 +19,9 @@ import type { DatabaseAdapter } from '../../runtime/database-adapter.js';
 import { FAULT_TEXT } from '../../runtime/replicas.js';
 import { describeError } from '../../runtime/driver-database-adapter.js';
 import { databaseAdapterFor, testConnection } from '../../runtime/test-connection.js';
-import { registryTable } from '../../tenancy/registry.js';
+import { registrySchema, registryTable } from '../../tenancy/registry.js';
+import { checkTenantIsolation, tenantRoleHint } from '../../tenancy/tenant-doctor.js';
+import type { TenantRoleReport } from '../../tenancy/tenant-doctor.js';
 import type { TenantStatus } from '../../tenancy/tenant-id.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
 
@@ -91,6 +93,13 @@ export interface DoctorTenancy {
   /** Tenants by status; `null` when not read (database unreachable, no registry yet: see `note`). */
   tenants: Record<TenantStatus, number> | null;
   note?: string;
+  /** The tenant roles and the database's hardening (`null`: not checked, see `note`). */
+  roles?: TenantRoleReport | null;
+}
+
+/** Whether the tenant role check failed (a role problem, or a database not hardened). */
+function rolesFailed(roles: TenantRoleReport | null | undefined): boolean {
+  return roles !== undefined && roles !== null && (roles.problems.length > 0 || roles.hardening.length > 0);
 }
 
 /** The query that names the server's version, per engine. */
@@ -105,7 +114,7 @@ const VERSION_SQL: Record<Engine, string> = {
 /** What {@link probeDatabase} learns: the primary, and the tenant counts when tenancy is configured. */
 interface DatabaseProbe {
   database: DoctorReport['database'];
-  tenants: Pick<DoctorTenancy, 'tenants' | 'note'>;
+  tenants: Pick<DoctorTenancy, 'tenants' | 'note' | 'roles'>;
 }
 
 const UNREACHABLE_TENANTS = { tenants: null, note: 'not checked: the database is unreachable' };
@@ -144,12 +153,13 @@ async function probeReplica(engine: Engine, url: string, secrets: string[]): Pro
 }
 
 /** Count the registry's tenants by status (no migration lock: a plain read). Never throws: a failure becomes the note. */
-async function tenantCounts(adapter: DatabaseAdapter, config: ResolvedConfig, secrets: string[]): Promise<Pick<DoctorTenancy, 'tenants' | 'note'>> {
+async function tenantCounts(adapter: DatabaseAdapter, config: ResolvedConfig, secrets: string[]): Promise<Pick<DoctorTenancy, 'tenants' | 'note' | 'roles'>> {
   try {
     const rows = await adapter.queryRaw<{ status: TenantStatus; n: unknown }>(`SELECT status, count(*) AS n FROM ${registryTable(config)} GROUP BY status`);
     const tenants: Record<TenantStatus, number> = { active: 0, provisioning: 0, failed: 0, dropped: 0 };
     for (const row of rows) tenants[row.status] = Number(row.n);
-    return { tenants };
+    const roles = await checkTenantIsolation((sql, params) => adapter.queryRaw(sql, params ?? []), registryTable(config), registrySchema(config)).catch(() => null);
+    return { tenants, roles };
   } catch (error) {
     const text = describeError(error);
     if (/42P01|does not exist/.test(text)) return { tenants: null, note: 'no tenant registry yet: `strata deploy` (or `strata migrate`) creates it' };
@@ -205,7 +215,7 @@ export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
   const replicas = await Promise.all(config.replicas.map((url) => probeReplica(config.engine, url, secrets)));
   const exitCode: ExitCodeValue = !database.reachable
     ? ExitCode.Unreachable
-    : (migrations.checked && !migrations.inSync) || replicas.some((r) => !r.reachable) || (tenancy?.tenants?.failed ?? 0) > 0
+    : (migrations.checked && !migrations.inSync) || replicas.some((r) => !r.reachable) || (tenancy?.tenants?.failed ?? 0) > 0 || rolesFailed(tenancy?.roles)
       ? ExitCode.CheckFailed
       : ExitCode.Ok;
   return {
@@ -265,6 +275,11 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
       const counts = (['active', 'provisioning', 'failed', 'dropped'] as const).filter((k) => k === 'active' || t.tenants![k] > 0).map((k) => `${t.tenants![k]} ${k}`);
       lines.push(`[${ok(t.tenants.failed === 0)}] Tenants: ${counts.join(', ')}${t.tenants.failed > 0 ? ' — see `strata tenant list`, then `strata tenant migrate` (or `tenant create`) again' : ''}`);
     }
+    if (t.roles) {
+      const r = t.roles;
+      const what = [...r.problems.slice(0, 3).map((p) => `${p.tenant}: ${p.problem}`), ...(r.hardening.length > 0 ? [`tenant roles still have ${r.hardening.join(', ')}`] : [])];
+      lines.push(`[${ok(!rolesFailed(r))}] Tenant roles: ${r.checked} checked${what.length > 0 ? ` — ${what.join('; ')}; hint: ${tenantRoleHint(r)}` : ', database hardened'}`);
+    }
   }
   if (report.exitCode === ExitCode.Unreachable) lines.push('hint: check that the server is running and that DATABASE_URL (or the config) points at it.');
   else if (report.exitCode === ExitCode.CheckFailed) lines.push('Not all checks passed.');
@@ -277,8 +292,8 @@ export const doctorCommand: CommandDefinition = {
   name: 'doctor',
   summary: 'Check the setup: config sources, engine, reachability, server version, migrations, replicas',
   description: [
-    'Shows where each config key came from, the engine and connection URL (password masked), whether the database answers and how fast, its version, the migration state (applied, pending, failed; no drift check) and, when configured, replica reachability and tenancy (tenants by status, read from the registry).',
-    'Exit codes: 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable, a tenant failed), 2 bad config, 3 database unreachable.',
+    'Shows where each config key came from, the engine and connection URL (password masked), whether the database answers and how fast, its version, the migration state (applied, pending, failed; no drift check) and, when configured, replica reachability and tenancy (tenants by status, read from the registry; the database role of each active tenant and grants, and whether the database is hardened for tenant raw SQL — see README: Tenant isolation).',
+    'Exit codes: 0 all fine, 1 a check failed (migrations not in sync, a replica unreachable, a tenant failed, a tenant role missing or wrongly granted, a database not hardened), 2 bad config, 3 database unreachable.',
   ].join('\n\n'),
   examples: ['strata doctor          # human summary', 'strata doctor --json   # for CI and bug reports'],
   async run(_args, ctx): Promise<CommandResult> {

@@ -28,7 +28,7 @@ export const tenantCreateCommand: CommandDefinition = {
   name: 'create',
   summary: 'Provision tenants: each schema with every tenant template migration, in one transaction',
   description: [
-    'Validates every id first, records each tenant in the registry (_strata_tenants) as provisioning, then creates schema <schemaPrefix><id> and applies every migration of tenant-migrations/ (beside the migrations folder) in ONE transaction, and marks it active. On failure nothing of that schema remains and the registry says failed; running the command again retries.',
+    'Validates every id first, records each tenant in the registry (_strata_tenants) as provisioning, then creates schema <schemaPrefix><id>, applies every migration of tenant-migrations/ (beside the migrations folder) and creates the tenant\'s database role in ONE transaction, and marks it active. On failure nothing of that schema remains and the registry says failed; running the command again retries. Tenants a killed run left provisioning are repaired first, whatever ids are given.',
     'Several ids are provisioned under one migration lock, --concurrency at a time (default 4); one failing tenant never stops the others. A progress bar shows on a terminal, one line per tenant otherwise.',
     'Exit codes: 0 every tenant created, 1 some provisioning failed (listed), 2 invalid id, tenant exists or tenancy not configured, 3 database unreachable.',
   ].join('\n\n'),

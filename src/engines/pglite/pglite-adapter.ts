@@ -11,6 +11,7 @@ import { isStrataError, StrataError } from '../../errors.js';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
 import { openPgliteFromTemplate } from './pglite-template.js';
 import { pgliteExtensions } from './pglite-extensions.js';
+import { markSingleStatement } from '../single-statement.js';
 
 /** A PGlite factory that opens its database on first use, plus the handle to close it. */
 export interface PgliteAdapter extends EngineAdapter {
@@ -79,7 +80,8 @@ export function createAdapter(connection: EngineConnection, options: PgliteAdapt
     // (which disposes the driver adapter) closes it, so a script ends when its work is done.
     // The next query opens it again.
     connect: async (): Promise<SqlDriverAdapter> => {
-      const driver = await (await adapter()).connect();
+      // pglite-prisma-adapter sends every query with PGlite's `query` (extended protocol): one statement each.
+      const driver = markSingleStatement(await (await adapter()).connect());
       if (options.closeOnDispose === false) return driver;
       const dispose = driver.dispose.bind(driver);
       driver.dispose = async () => {
@@ -99,6 +101,8 @@ export function createAdapter(connection: EngineConnection, options: PgliteAdapt
  */
 export function createExternalAdapter(db: PGlite, dispose = false): PgliteAdapter {
   const inner = new PrismaPGlite(db);
+  const connect = inner.connect.bind(inner);
+  inner.connect = async () => markSingleStatement(await connect());
   return {
     factory: inner,
     open: () => Promise.resolve(db),

@@ -12,6 +12,7 @@ import type { ResolvedPostgresOptions } from './postgres-options.js';
 import { postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';
 import type { StatementPolicy } from './postgres-statements.js';
 import { StatementCachingClient } from './postgres-statements.js';
+import { singleStatementFactory } from './postgres-single-statement.js';
 
 /**
  * The adapter for `connection.url` (`postgresql://user:pass@host:5432/db?schema=…`), or for
@@ -36,11 +37,11 @@ export function poolConfig(connection: EngineConnection): PoolConfig {
  */
 export function createPostgresDriverFactory(resolved: ResolvedPostgresOptions): SqlMigrationAwareDriverAdapterFactory {
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };
-  if (resolved.pool !== undefined) return new PrismaPg(resolved.pool, { ...options, disposeExternalPool: resolved.disposeExternalPool });
+  if (resolved.pool !== undefined) return singleStatementFactory(new PrismaPg(resolved.pool, { ...options, disposeExternalPool: resolved.disposeExternalPool }));
   const { mode, max } = resolved.statements;
-  if (mode === 'off') return new PrismaPg(resolved.poolConfig, options);
+  if (mode === 'off') return singleStatementFactory(new PrismaPg(resolved.poolConfig, options));
   const strataStatements: StatementPolicy = { max, mode, disabled: false, epoch: 0 };
   // PrismaPg re-creates a pool from `pool.options` after a dispose, so the client class survives reconnects.
   const pool = new pg.Pool({ ...resolved.poolConfig, Client: StatementCachingClient, strataStatements } as PoolConfig);
-  return new PrismaPg(pool, { ...options, disposeExternalPool: true });
+  return singleStatementFactory(new PrismaPg(pool, { ...options, disposeExternalPool: true }));
 }
