@@ -11,6 +11,7 @@
  * Anything else (an `INSERT`/`UPDATE`/`DELETE` outside a transaction, a `COMMIT`) may have
  * committed. {@link withAttemptRecord} collects these facts for one attempt of `withRetry`.
  */
+import { honoursSingleStatement, markSingleStatement } from '../engines/single-statement.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import { classifyFailure } from './transient-errors.js';
@@ -74,7 +75,8 @@ function trackDriver(driver: SqlDriverAdapter): SqlDriverAdapter {
     dispose: () => driver.dispose(),
   };
   if (driver.getConnectionInfo !== undefined) wrapped.getConnectionInfo = () => driver.getConnectionInfo!();
-  return wrapped;
+  // Tenancy sends raw SQL only through a driver that sends it as one statement; the wrapper passes queries on unchanged.
+  return honoursSingleStatement(driver) ? markSingleStatement(wrapped) : wrapped;
 }
 
 function trackTransaction(tx: Transaction): Transaction {
