@@ -17,6 +17,7 @@ import { resetCommand } from './reset.js';
 import { resolveCommand } from './resolve.js';
 import { seedCommand } from './seed.js';
 import { statusCommand } from './status.js';
+import { studioCommand } from './studio.js';
 import { tenantCreateCommand, tenantDropCommand, tenantListCommand, tenantMigrateCommand } from './tenant.js';
 
 /** The registry, in the order `strata --help` lists it. */
@@ -34,6 +35,7 @@ export const COMMANDS: CommandEntry[] = [
   pushCommand,
   resetCommand,
   seedCommand,
+  studioCommand,
   { name: 'plugin', summary: 'Manage plugins: `plugin add <name>` scaffolds one', commands: [pluginAddCommand] },
   {
     name: 'tenant',
