@@ -27,6 +27,8 @@ export interface StudioExecutorOptions {
 export interface StudioScope {
   /** The tenant's schema, first on the search_path. Default: none (shared schemas only). */
   schema?: string | undefined;
+  /** The shared schema after it on the search_path, as `db.tenant(id)` sets it. Default `public`. */
+  sharedSchema?: string | undefined;
   /** Schemas of other tenants: hidden from introspection, refused in statements. Default none. */
   hidden?: readonly string[];
 }
@@ -108,18 +110,23 @@ export class StudioExecutor {
       if (hidden !== undefined) throw new Error(`Schema "${hidden}" belongs to another tenant; switch tenant in Studio to browse it.`);
     }
     const tx = await this.adapter.startTransaction();
+    // Prisma's commit protocol: the adapter sent BEGIN; COMMIT/ROLLBACK are ours unless it uses phantom queries.
+    const phantom = tx.options.usePhantomQuery;
     try {
       if (this.options.postgresLike === true) {
         if (this.readOnly) await tx.executeRaw({ sql: 'SET TRANSACTION READ ONLY', args: [], argTypes: [] });
         if (scope.schema !== undefined) {
-          await tx.executeRaw({ sql: `SET LOCAL search_path TO ${quoteIdent(scope.schema)}, public`, args: [], argTypes: [] });
+          const shared = quoteIdent(scope.sharedSchema ?? 'public');
+          await tx.executeRaw({ sql: `SET LOCAL search_path TO ${quoteIdent(scope.schema)}, ${shared}`, args: [], argTypes: [] });
         }
       }
       const out: Array<Array<Record<string, unknown>>> = [];
       for (const query of queries) out.push(filterHidden(await runOne(tx, query), scope.hidden ?? []));
+      if (!phantom) await tx.executeRaw({ sql: 'COMMIT', args: [], argTypes: [] });
       await tx.commit();
       return out;
     } catch (error) {
+      if (!phantom) await tx.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] }).catch(() => undefined);
       await tx.rollback().catch(() => undefined);
       throw error;
     }

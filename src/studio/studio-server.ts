@@ -32,6 +32,8 @@ export interface StudioInfo {
   tenant: string | undefined;
   /** The schema tenant-scoped plugins compose into; their tables live in the selected tenant's schema. */
   tenantPlaceholder: string;
+  /** The shared schema tenants see after their own (the registry's). */
+  sharedSchema: string | undefined;
   /** Migration status lines shown beside the map. */
   migrations: string[];
 }
@@ -105,7 +107,7 @@ interface BffRequest {
 
 function scopeFor(info: StudioInfo, tenant: unknown): StudioScope {
   const selected = info.tenants.find((t) => t.id === tenant);
-  return { schema: selected?.schema, hidden: info.tenants.filter((t) => t !== selected).map((t) => t.schema) };
+  return { schema: selected?.schema, sharedSchema: info.sharedSchema, hidden: info.tenants.filter((t) => t !== selected).map((t) => t.schema) };
 }
 
 /** Answer one BFF procedure the way Prisma Studio's client expects (`[error]` or `[null, result]`). */

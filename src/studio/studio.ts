@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
 import { StrataError } from '../errors.js';
 import { readMigrationsList } from '../migrate/migrations-dir.js';
-import { registry } from '../tenancy/registry.js';
+import { registry, registrySchema } from '../tenancy/registry.js';
 import { adapterSql } from '../tenancy/sql.js';
 import { TENANT_PLACEHOLDER_SCHEMA } from '../tenancy/tenant-id.js';
 import { buildPluginMap } from './plugin-map.js';
@@ -107,6 +107,7 @@ export async function openStudio(config: ResolvedConfig, options: OpenStudioOpti
       tenants,
       tenant: options.tenant,
       tenantPlaceholder: TENANT_PLACEHOLDER_SCHEMA,
+      sharedSchema: config.tenancy === undefined ? undefined : registrySchema(config),
       migrations: await migrationLines(config, adapter),
     };
     const executor = new StudioExecutor(adapter, { readOnly: options.readOnly === true, postgresLike: kind === 'postgres' });

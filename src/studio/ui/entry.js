@@ -11,6 +11,9 @@ import '@prisma/studio-core/ui/index.css';
 import { createElement as h, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 
+// Studio reads its env through globalThis.__env__ in a browser: no telemetry call to checkpoint.prisma.io.
+globalThis.__env__ = { CHECKPOINT_DISABLE: '1' };
+
 const token = new URLSearchParams(window.location.search).get('token') ?? '';
 const ADAPTERS = { postgres: createPostgresAdapter, sqlite: createSQLiteAdapter, mysql: createMySQLAdapter };
 
