@@ -35,7 +35,7 @@ function place(rooms: MapRoom[]): { placed: Map<string, Placed>; width: number; 
     const x = 20 + (i % cols) * (ROOM_W + GAP_X);
     placed.set(room.owner, { x, y, rows: new Map(room.models.map((m, j) => [m.name, y + HEAD_H + j * ROW_H + ROW_H / 2])) });
   });
-  const width = 40 + Math.min(cols, rooms.length) * (ROOM_W + GAP_X) - GAP_X;
+  const width = 100 + Math.min(cols, rooms.length) * (ROOM_W + GAP_X) - GAP_X; // room for the loops on the right
   const height = 40 + rowHeights.reduce((s, h) => s + h + GAP_Y, 0) - GAP_Y;
   return { placed, width: Math.max(width, 200), height: Math.max(height, 100) };
 }

@@ -40,7 +40,7 @@ const WRITE_WORDS = /\b(insert|update|delete|merge|truncate|drop|alter|create|gr
 export function readOnlyRefusal(sql: string): string | undefined {
   const text = sql.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ').trim().replace(/^\(+/, '');
   const keyword = /^[a-z]+/i.exec(text)?.[0]?.toLowerCase() ?? '';
-  if (!READ_KEYWORDS.has(keyword)) return `Studio runs read-only (--read-only): a ${keyword.toUpperCase() || 'statement'} statement was refused.`;
+  if (!READ_KEYWORDS.has(keyword)) return `Studio runs read-only (--read-only): the ${keyword.toUpperCase() || 'empty'} statement was refused.`;
   const withoutStrings = text.replace(/'(?:[^']|'')*'/g, "''").replace(/"(?:[^"]|"")*"/g, '""');
   if (keyword === 'with' && WRITE_WORDS.test(withoutStrings)) return 'Studio runs read-only (--read-only): a data-modifying WITH statement was refused.';
   return undefined;
