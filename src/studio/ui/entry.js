@@ -39,7 +39,7 @@ function Sidebar({ info, tenant }) {
       return h(
         'section',
         { key: group.namespace, 'data-plugin': group.owner, style: { marginBottom: '10px' } },
-        h('div', { style: { fontWeight: 600 } }, `${group.owner} `, h('small', { style: { color: '#888' } }, group.namespace)),
+        h('div', { style: { fontWeight: 600 } }, `${group.owner} `, h('small', { style: { color: '#888' } }, schema)),
         group.tables.map((table) =>
           h('div', { key: table }, h('a', { href: '#', 'data-table': `${schema}.${table}`, onClick: (e) => (e.preventDefault(), goTo(schema, table)) }, table)),
         ),
