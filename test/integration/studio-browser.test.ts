@@ -139,7 +139,6 @@ describe('strata studio in Chromium (demo on PostgreSQL)', () => {
     await page.getByRole('button', { name: /Save 1 row/ }).waitFor({ state: 'detached' });
     const rows = await sql<{ name: string }>(`SELECT name FROM plugin_auth."User" WHERE id = 'u1'`);
     assert.deepEqual(rows, [{ name: 'Grace Hopper' }]);
-    await page.screenshot({ path: join(SHOTS, 'studio-tables.png') });
   });
 
   test('the plugin map shows every plugin and every cross-plugin edge of the demo', async (t) => {
