@@ -13,6 +13,8 @@ import { quoteIdent } from '../tenancy/sql.js';
 export interface StudioQuery {
   sql: string;
   parameters: readonly unknown[];
+  /** Columns Studio wants JSON-parsed (SQLite and MySQL return aggregated JSON as text). Default none. */
+  transformations?: Record<string, 'json-parse' | undefined>;
 }
 
 /** How queries run. */
@@ -135,7 +137,10 @@ export class StudioExecutor {
 
 async function runOne(queryable: SqlQueryable, query: StudioQuery): Promise<Array<Record<string, unknown>>> {
   const args = [...query.parameters];
-  return toRows(await queryable.queryRaw({ sql: query.sql, args, argTypes: args.map(argType) }));
+  const rows = toRows(await queryable.queryRaw({ sql: query.sql, args, argTypes: args.map(argType) }));
+  const parse = Object.entries(query.transformations ?? {}).flatMap(([column, how]) => (how === 'json-parse' ? [column] : []));
+  for (const row of rows) for (const column of parse) row[column] = parseJson(row[column]);
+  return rows;
 }
 
 /** Introspection rows (`schema` + `name` + `columns`) of hidden schemas are dropped. */

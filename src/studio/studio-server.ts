@@ -24,8 +24,8 @@ export interface StudioInfo {
   /** The database, password masked. */
   database: string;
   readOnly: boolean;
-  /** Plugin namespaces and their tables, for the grouped table list. */
-  plugins: Array<{ owner: string; namespace: string; tables: string[] }>;
+  /** Plugin namespaces (schema or table prefix), the schema Studio lists them under, and their tables. */
+  plugins: Array<{ owner: string; namespace: string; schema: string; tables: string[] }>;
   /** Active tenants (id → schema); empty without tenancy. */
   tenants: Array<{ id: string; schema: string }>;
   /** Tenant selected by `--tenant`, if any. */

@@ -6,6 +6,7 @@
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { redactUrl } from '../config/redact.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { capabilitiesOf } from '../engines/capabilities.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
 import { StrataError } from '../errors.js';
 import { readMigrationsList } from '../migrate/migrations-dir.js';
@@ -67,9 +68,16 @@ async function migrationLines(config: ResolvedConfig, adapter: SqlDriverAdapter)
   return [`${folder.length} in the folder, ${applied.length} applied`, ...pending.map((name) => `pending  ${name}`)];
 }
 
-function pluginGroups(map: PluginMap): StudioInfo['plugins'] {
+/** The schema Studio shows a namespace's tables under: itself on schema engines; `main` (SQLite) or the database (MySQL) on prefix engines. */
+function studioSchema(config: ResolvedConfig, namespace: string): string {
+  if (capabilitiesOf(config.engine).namespaceStyle === 'schema') return namespace;
+  if (config.engine === 'sqlite') return 'main';
+  return config.connection?.database ?? (config.url ? decodeURIComponent(new URL(config.url).pathname.slice(1)) : namespace);
+}
+
+function pluginGroups(config: ResolvedConfig, map: PluginMap): StudioInfo['plugins'] {
   return map.rooms
-    .map((room) => ({ owner: room.owner, namespace: room.namespace, tables: room.models.filter((m) => m.kind === 'model').map((m) => m.tableName) }))
+    .map((room) => ({ owner: room.owner, namespace: room.namespace, schema: studioSchema(config, room.namespace), tables: room.models.filter((m) => m.kind === 'model').map((m) => m.tableName) }))
     .filter((group) => group.tables.length > 0);
 }
 
@@ -103,7 +111,7 @@ export async function openStudio(config: ResolvedConfig, options: OpenStudioOpti
       engine: config.engine,
       database: describeDatabase(config),
       readOnly: options.readOnly === true,
-      plugins: pluginGroups(map),
+      plugins: pluginGroups(config, map),
       tenants,
       tenant: options.tenant,
       tenantPlaceholder: TENANT_PLACEHOLDER_SCHEMA,

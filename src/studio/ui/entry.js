@@ -34,12 +34,12 @@ function Sidebar({ info, tenant }) {
     'nav',
     { style: side, 'aria-label': 'Plugins' },
     info.plugins.map((group) => {
-      const schema = group.namespace === info.tenantPlaceholder ? tenantSchema : group.namespace;
+      const schema = group.namespace === info.tenantPlaceholder ? tenantSchema : group.schema;
       if (!schema) return null;
       return h(
         'section',
         { key: group.namespace, 'data-plugin': group.owner, style: { marginBottom: '10px' } },
-        h('div', { style: { fontWeight: 600 } }, `${group.owner} `, h('small', { style: { color: '#888' } }, schema)),
+        h('div', { style: { fontWeight: 600 } }, `${group.owner} `, h('small', { style: { color: '#888' } }, group.namespace === info.tenantPlaceholder ? schema : group.namespace)),
         group.tables.map((table) =>
           h('div', { key: table }, h('a', { href: '#', 'data-table': `${schema}.${table}`, onClick: (e) => (e.preventDefault(), goTo(schema, table)) }, table)),
         ),
