@@ -11,6 +11,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StrataError } from '../errors.js';
 import type { StudioExecutor, StudioQuery, StudioScope } from './studio-executor.js';
 
 /** The only address Studio listens on. */
@@ -69,7 +70,7 @@ function page(token: string): string {
   return `<!doctype html>
 <html lang="en" style="height:100%">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Strata Studio</title><link rel="stylesheet" href="/assets/studio.css?token=${t}"></head>
+<title>Strata Studio</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/studio.css?token=${t}"></head>
 <body style="height:100%;margin:0"><div id="root" style="height:100%"></div>
 <script type="module" src="/assets/studio.js?token=${t}"></script></body></html>`;
 }
@@ -173,7 +174,10 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     handle(req, res).catch((error: unknown) => send(res, 500, serialise(error).message));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') return reject(error);
+      reject(new StrataError('INVALID_ARGUMENT', `Port ${String(options.port)} on ${STUDIO_HOST} is already in use.`, { hint: 'Pick another with --port <n>, or leave --port out for a free one.' }));
+    });
     server.listen(options.port ?? 0, STUDIO_HOST, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
