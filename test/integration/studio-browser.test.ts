@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, relative, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import pg from 'pg';
 import { lint } from '../../src/compose/index.js';
 import type { CouplingEdge } from '../../src/compose/index.js';
@@ -39,6 +40,16 @@ function accepts(host: string, port: number): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
+}
+
+/** In Studio: open plugin_auth.User, change the cell showing `from` to `to`, press "Save 1 row" (the confirmation stays open). */
+async function editUserName(page: Page, from: string, to: string): Promise<void> {
+  await page.click('[data-table="plugin_auth.User"]');
+  await page.getByText(from, { exact: true }).dblclick();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(to);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: /Save 1 row/ }).click();
 }
 
 describe('strata studio in Chromium (demo on PostgreSQL)', () => {
@@ -128,12 +139,7 @@ describe('strata studio in Chromium (demo on PostgreSQL)', () => {
     if (skip) return t.skip(skip);
     const { page } = browser!;
     await page.goto(studio!.url);
-    await page.click('[data-table="plugin_auth.User"]');
-    await page.getByText('Ada', { exact: true }).dblclick();
-    await page.keyboard.press('ControlOrMeta+a');
-    await page.keyboard.type('Grace Hopper');
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: /Save 1 row/ }).click();
+    await editUserName(page, 'Ada', 'Grace Hopper');
     await page.screenshot({ path: join(SHOTS, 'studio-edit.png') });
     await page.getByRole('button', { name: /yes, write to db/ }).click();
     await page.getByRole('button', { name: /Save 1 row/ }).waitFor({ state: 'detached' });
@@ -172,12 +178,7 @@ describe('strata studio in Chromium (demo on PostgreSQL)', () => {
       const { page } = browser!;
       await page.goto(readOnly.url);
       await page.getByText('read-only').first().waitFor();
-      await page.click('[data-table="plugin_auth.User"]');
-      await page.getByText('Grace Hopper', { exact: true }).dblclick();
-      await page.keyboard.press('ControlOrMeta+a');
-      await page.keyboard.type('Mallory');
-      await page.keyboard.press('Enter');
-      await page.getByRole('button', { name: /Save 1 row/ }).click();
+      await editUserName(page, 'Grace Hopper', 'Mallory');
       await page.getByRole('button', { name: /yes, write to db/ }).click();
       await page.getByText(/operation failed/).first().waitFor();
       await page.screenshot({ path: join(SHOTS, 'studio-read-only.png') });
