@@ -21,7 +21,8 @@ import type { Browser, StudioProcess } from './studio-helpers.js';
 
 const PASSWORD = 'Studio-s3cret-pw'; // trust auth accepts it; it must never be printed
 const EXAMPLE = join(REPO, 'examples/modular-app');
-const SHOTS = join(REPO, 'docs');
+// The README's screenshots are refreshed with STRATA_SCREENSHOTS=1; other runs keep them under .tmp/.
+const SHOTS = process.env.STRATA_SCREENSHOTS === '1' ? join(REPO, 'docs') : join(REPO, '.tmp', 'screenshots');
 
 function copyDemo(): string {
   mkdirSync(join(REPO, '.tmp'), { recursive: true });

@@ -49,11 +49,18 @@ describe('strata studio with tenancy (PostgreSQL)', () => {
     await page.getByText('acme roadmap', { exact: true }).waitFor();
     assert.equal(await page.getByText('hooli secret').count(), 0);
     assert.equal(await page.locator('nav [data-table="tenant_hooli.Note"]').count(), 0);
-    await page.screenshot({ path: join(REPO, 'docs', 'studio-tenant.png') });
+    await page.screenshot({ path: join(REPO, process.env.STRATA_SCREENSHOTS === '1' ? 'docs' : '.tmp/screenshots', 'studio-tenant.png') });
     await page.selectOption('#tenant', 'hooli');
     await page.click('nav [data-table="tenant_hooli.Note"]');
     await page.getByText('hooli secret', { exact: true }).waitFor();
     assert.equal(await page.getByText('acme roadmap').count(), 0);
+  });
+
+  test('--tenant names an active tenant, or studio exits 2 saying which exist', async (t) => {
+    if (skip) return t.skip(skip);
+    const r = await p!.cli('studio', '--tenant', 'nope');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /No active tenant "nope"[\s\S]*acme, hooli/);
   });
 
   test('another tenant\'s schema is hidden from introspection and refused in statements', async (t) => {
