@@ -74,9 +74,13 @@ function parseJson(value: unknown): unknown {
   }
 }
 
-/** Rows as objects keyed by column, Json columns parsed, bigints as strings (JSON cannot carry them). */
-export function toRows(result: SqlResultSet): Array<Record<string, unknown>> {
-  const json = new Set(result.columnTypes.flatMap((t, i) => (t === ColumnTypeEnum.Json ? [i] : [])));
+/**
+ * Rows as objects keyed by column, bigints as strings (JSON cannot carry them), Json columns parsed
+ * when `parseJson` (PostgreSQL's json/jsonb, which Studio shows as objects; MariaDB's JSON is a
+ * LONGTEXT to Studio and stays text).
+ */
+export function toRows(result: SqlResultSet, parseJsonColumns = true): Array<Record<string, unknown>> {
+  const json = new Set(parseJsonColumns ? result.columnTypes.flatMap((t, i) => (t === ColumnTypeEnum.Json ? [i] : [])) : []);
   return result.rows.map((row) =>
     Object.fromEntries(
       result.columnNames.map((name, i) => {
@@ -103,6 +107,11 @@ export class StudioExecutor {
     return this.options.readOnly === true;
   }
 
+  /** PostgreSQL: always; MySQL/MariaDB: only Studio's introspection (JSON_ARRAYAGG), as a user's JSON column is LONGTEXT to Studio. */
+  private parsesJson(query: StudioQuery): boolean {
+    return this.options.postgresLike === true || /\binformation_schema\b/i.test(query.sql);
+  }
+
   /** Run `queries` in order, in one transaction; the rows of each. Throws on the first refusal or database error. */
   async run(queries: readonly StudioQuery[], scope: StudioScope = {}): Promise<Array<Array<Record<string, unknown>>>> {
     for (const query of queries) {
@@ -123,7 +132,7 @@ export class StudioExecutor {
         }
       }
       const out: Array<Array<Record<string, unknown>>> = [];
-      for (const query of queries) out.push(filterHidden(await runOne(tx, query), scope.hidden ?? []));
+      for (const query of queries) out.push(filterHidden(await runOne(tx, query, this.parsesJson(query)), scope.hidden ?? []));
       if (!phantom) await tx.executeRaw({ sql: 'COMMIT', args: [], argTypes: [] });
       await tx.commit();
       return out;
@@ -135,9 +144,9 @@ export class StudioExecutor {
   }
 }
 
-async function runOne(queryable: SqlQueryable, query: StudioQuery): Promise<Array<Record<string, unknown>>> {
+async function runOne(queryable: SqlQueryable, query: StudioQuery, parseJsonColumns: boolean): Promise<Array<Record<string, unknown>>> {
   const args = [...query.parameters];
-  const rows = toRows(await queryable.queryRaw({ sql: query.sql, args, argTypes: args.map(argType) }));
+  const rows = toRows(await queryable.queryRaw({ sql: query.sql, args, argTypes: args.map(argType) }), parseJsonColumns);
   const parse = Object.entries(query.transformations ?? {}).flatMap(([column, how]) => (how === 'json-parse' ? [column] : []));
   for (const row of rows) for (const column of parse) row[column] = parseJson(row[column]);
   return rows;
