@@ -20,7 +20,7 @@ function lazy(term: string, summary: string, importer: () => Promise<Record<stri
 export const COMMANDS: CommandEntry[] = [
   lazy('init [options] [dir]', 'Scaffold a Strata project: config, app schema, an example plugin, a seed', () => import('./init.js'), 'initCommand'),
   lazy('compose [options]', 'Compose app and plugin schema fragments into one namespaced Prisma schema', () => import('./compose.js'), 'composeCommand'),
-  lazy('lint', 'Check the composition rules and report which plugins depend on which', () => import('./lint.js'), 'lintCommand'),
+  lazy('lint [options]', 'Check the composition rules and report which plugins depend on which', () => import('./lint.js'), 'lintCommand'),
   lazy('generate [options]', 'Compose, then generate the Prisma client, zod schemas and the ready `db` module', () => import('./generate.js'), 'generateCommand'),
   lazy('migrate [options]', 'Create a migration from the composed schema and apply it (development)', () => import('./migrate.js'), 'migrateCommand'),
   lazy('deploy [options]', 'Apply pending migrations (production; never creates one)', () => import('./deploy.js'), 'deployCommand'),
@@ -31,6 +31,7 @@ export const COMMANDS: CommandEntry[] = [
   lazy('push [options]', 'Make the database match the composed schema without a migration (prototyping)', () => import('./push.js'), 'pushCommand'),
   lazy('reset [options]', 'Drop everything, re-apply all migrations and run the seeds (development)', () => import('./reset.js'), 'resetCommand'),
   lazy('seed', "Run the app's seed, then each plugin's database/seed.ts", () => import('./seed.js'), 'seedCommand'),
+  lazy('studio [options]', 'Browse and edit the data in Prisma Studio, tables grouped by plugin, with a plugin map', () => import('./studio.js'), 'studioCommand'),
   {
     name: 'plugin',
     summary: 'Manage plugins: `plugin add <name>` scaffolds one',
