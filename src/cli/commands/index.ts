@@ -5,6 +5,7 @@
 import type { CommandEntry } from '../command.js';
 import { composeCommand } from './compose.js';
 import { deployCommand } from './deploy.js';
+import { devCommand } from './dev.js';
 import { diffCommand } from './diff.js';
 import { doctorCommand } from './doctor.js';
 import { generateCommand } from './generate.js';
@@ -34,6 +35,7 @@ export const COMMANDS: CommandEntry[] = [
   pushCommand,
   resetCommand,
   seedCommand,
+  devCommand,
   { name: 'plugin', summary: 'Manage plugins: `plugin add <name>` scaffolds one', commands: [pluginAddCommand] },
   {
     name: 'tenant',

@@ -3,7 +3,8 @@
  * fix of `src/migrate/NOTES.md` ("Adapter fixes" 4): `executeScript` awaits `exec()` (the
  * published adapter does not, so a failing migration would be recorded as applied and its error
  * would escape as an unhandled rejection). The shadow database is a fresh in-memory PGlite per
- * replay, closed when the engine disposes it.
+ * replay, closed when the engine disposes it. When `strata dev` owns the data directory, the
+ * migration runs through its server instead (`pglite-remote.ts`).
  */
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
@@ -11,6 +12,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
+import { findServer } from './pglite-owner.js';
+import { pgliteStartOptions } from './pglite-start.js';
 
 type WithOnError = SqlDriverAdapter & { onError(error: unknown): never };
 
@@ -26,11 +29,10 @@ const execWith = (open: () => Promise<PGlite>) => async (adapter: SqlDriverAdapt
  * @example
  * const adapter = createMigrateAdapterFactory({ engine: 'pglite', dataPath: '/app/.data/pglite' });
  */
-export function createMigrateAdapterFactory(connection: EngineConnection): MigrateAdapter {
-  const inner = createAdapter(connection);
+export async function createMigrateAdapterFactory(connection: EngineConnection): Promise<MigrateAdapter> {
   const shadow = {
     async connect(): Promise<SqlDriverAdapter> {
-      const db = await PGlite.create();
+      const db = await PGlite.create(pgliteStartOptions());
       const adapter = await withAdapterOverrides(new PrismaPGlite(db), { executeScript: execWith(() => Promise.resolve(db)) }).connect();
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
@@ -40,6 +42,10 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
       return adapter;
     },
   };
+  // When `strata dev` owns the directory, migrate through its server (see pglite-owner.ts).
+  const server = connection.dataPath === undefined || connection.dataPath.startsWith('memory://') ? undefined : await findServer(connection.dataPath);
+  if (server !== undefined) return (await import('./pglite-remote.js')).createRemoteMigrateAdapter(server.url, connection.dataPath ?? '', shadow);
+  const inner = createAdapter(connection);
   const factory = withAdapterOverrides(inner.factory, { executeScript: execWith(() => inner.open()), connectToShadowDb: () => shadow.connect() });
   return { factory, shadow, isLocal: true, description: connection.dataPath ?? 'pglite', close: () => inner.close() };
 }
