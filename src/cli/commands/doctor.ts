@@ -10,6 +10,7 @@ import type { Engine } from '../../engines/capabilities.js';
 import { capabilitiesOf } from '../../engines/capabilities.js';
 import { embeddedState, noDatabaseYet } from '../../engines/embedded-state.js';
 import type { EngineConnection } from '../../engines/engine-adapter.js';
+import { databaseNotFound, missingDatabaseIn } from '../../engines/server-database.js';
 import { ExitCode, isStrataError } from '../../errors.js';
 import type { ExitCodeValue } from '../../errors.js';
 import { status } from '../../migrate/status.js';
@@ -251,6 +252,9 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
     if (db.version !== null) lines.push(`            version: ${db.version}`);
   } else if (db.exists === false) {
     lines.push(`[${ok(false)}] ${db.error ?? 'No database yet.'}`);
+  } else if (missingDatabaseIn(db.error ?? '') !== undefined) {
+    const error = databaseNotFound(missingDatabaseIn(db.error ?? '') ?? '', report.engine);
+    lines.push(`[${ok(false)}] ${error.message}`, `            ${error.hint ?? ''}`);
   } else {
     lines.push(`[${ok(false)}] Database unreachable: ${db.error ?? 'no answer'}`);
   }
@@ -272,7 +276,8 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
       lines.push(`[${ok(t.tenants.failed === 0)}] Tenants: ${counts.join(', ')}${t.tenants.failed > 0 ? ' — see `strata tenant list`, then `strata tenant migrate` (or `tenant create`) again' : ''}`);
     }
   }
-  if (report.exitCode === ExitCode.Unreachable) lines.push('hint: check that the server is running and that DATABASE_URL (or the config) points at it.');
+  if (report.exitCode === ExitCode.Unreachable && missingDatabaseIn(db.error ?? '') !== undefined) lines.push('Not all checks passed.');
+  else if (report.exitCode === ExitCode.Unreachable) lines.push('hint: check that the server is running and that DATABASE_URL (or the config) points at it.');
   else if (report.exitCode === ExitCode.CheckFailed) lines.push('Not all checks passed.');
   else lines.push(m.checked ? 'All checks passed.' : 'All checks that could run passed.');
   return lines;

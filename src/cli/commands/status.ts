@@ -3,6 +3,7 @@
  */
 import { ExitCode } from '../../errors.js';
 import { embeddedState, noDatabaseYet } from '../../engines/embedded-state.js';
+import { databaseNotFound, missingDatabaseIn } from '../../engines/server-database.js';
 import { failureReason } from '../../migrate/apply.js';
 import { status } from '../../migrate/status.js';
 import type { StatusResult } from '../../migrate/status.js';
@@ -10,6 +11,11 @@ import type { CommandDefinition, CommandResult } from '../command.js';
 
 /** The human lines of a status. */
 export function statusLines(s: StatusResult): string[] {
+  const missing = s.reachable ? undefined : missingDatabaseIn(s.error ?? '');
+  if (missing !== undefined) {
+    const error = databaseNotFound(missing, s.engine);
+    return [error.message, `hint: ${error.hint ?? ''}`];
+  }
   if (!s.reachable) return [`Database unreachable (${s.engine}): ${s.error ?? 'unknown error'}`];
   const lines = [`Database: ${s.engine}`, `Migrations: ${s.total} in the folder, ${s.applied.length} applied`];
   for (const name of s.pending) lines.push(`  pending  ${name}`);
