@@ -30,5 +30,6 @@ export function poolConfig(connection: EngineConnection): PoolConfig {
 export function createPostgresDriverFactory(resolved: ResolvedPostgresOptions): SqlMigrationAwareDriverAdapterFactory {
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };
   if (resolved.pool !== undefined) return new PrismaPg(resolved.pool, { ...options, disposeExternalPool: resolved.disposeExternalPool });
-  return new PrismaPg(resolved.poolConfig, options);
+  // Idle connections must not keep a finished script alive (pg's default idle timeout is 10 s).
+  return new PrismaPg({ ...resolved.poolConfig, allowExitOnIdle: true }, options);
 }

@@ -125,8 +125,6 @@ export function resolvePostgresOptions(input: PostgresConnectionOptions): Resolv
       options: schema === undefined ? undefined : `-c search_path=${schema}`,
     }),
   );
-  // Idle connections must not keep a finished script alive (pg's default idle timeout is 10 s).
-  poolConfig.allowExitOnIdle = true;
   return {
     poolConfig: dropUndefined(poolConfig),
     pool: undefined,
