@@ -5,14 +5,14 @@
  * (`pglite-owner.ts`): when `strata dev` owns it, the queries go to its server instead.
  */
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { isStrataError, StrataError } from '../../errors.js';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
 import type { PgliteRoute } from './pglite-owner.js';
 import { routePglite } from './pglite-owner.js';
-import { pgliteStartOptions } from './pglite-start.js';
+import { createPglite } from './pglite-start.js';
 
 /** A PGlite factory that opens its database on first use, plus the handle to close it. */
 export interface PgliteAdapter extends EngineAdapter {
@@ -87,20 +87,20 @@ export function createAdapter(connection: EngineConnection): PgliteAdapter {
       };
       return driver;
     },
-    connectToShadowDb: async (): Promise<SqlDriverAdapter> => new PrismaPGlite(await PGlite.create(pgliteStartOptions())).connect(),
+    connectToShadowDb: async (): Promise<SqlDriverAdapter> => new PrismaPGlite(await createPglite()).connect(),
   };
   return { factory, open, close, route };
 }
 
 async function openMemory(dataPath: string): Promise<PgliteRoute> {
-  const db = await PGlite.create(dataPath, pgliteStartOptions());
+  const db = await createPglite(dataPath);
   return { kind: 'local', db, release: () => (db.closed ? Promise.resolve() : db.close()) };
 }
 
 /** Create (if missing) and open the data directory `dataPath`; only a process that owns it (`pglite-owner.ts`) calls this. */
 export async function openDataDir(dataPath: string): Promise<PGlite> {
   await mkdir(dataPath, { recursive: true });
-  return PGlite.create(dataPath, pgliteStartOptions());
+  return createPglite(dataPath);
 }
 
 /**

@@ -6,14 +6,14 @@
  * replay, closed when the engine disposes it. When `strata dev` owns the data directory, the
  * migration runs through its server instead (`pglite-remote.ts`).
  */
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
 import { findServer } from './pglite-owner.js';
-import { pgliteStartOptions } from './pglite-start.js';
+import { createPglite } from './pglite-start.js';
 
 type WithOnError = SqlDriverAdapter & { onError(error: unknown): never };
 
@@ -32,7 +32,7 @@ const execWith = (open: () => Promise<PGlite>) => async (adapter: SqlDriverAdapt
 export async function createMigrateAdapterFactory(connection: EngineConnection): Promise<MigrateAdapter> {
   const shadow = {
     async connect(): Promise<SqlDriverAdapter> {
-      const db = await PGlite.create(pgliteStartOptions());
+      const db = await createPglite();
       const adapter = await withAdapterOverrides(new PrismaPGlite(db), { executeScript: execWith(() => Promise.resolve(db)) }).connect();
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
