@@ -17,6 +17,8 @@ export interface EmbeddedState {
   exists: boolean;
   /** The process that holds a PGlite directory now, if any. */
   owner?: { pid: number; command: string; since: string; server?: string | undefined } | undefined;
+  /** Set when another process (not a `strata dev` server) holds the PGlite directory: the error opening it would raise. */
+  busy?: StrataError | undefined;
 }
 
 /** The state of `connection`'s embedded database; `undefined` for server engines and in-memory databases. */
@@ -25,11 +27,12 @@ export async function embeddedState(connection: EngineConnection): Promise<Embed
   if (!capabilitiesOf(connection.engine).embedded || path === undefined || path === '' || path.startsWith('memory://') || path === ':memory:') return undefined;
   if (connection.engine !== 'pglite') return { path, exists: (await stat(path).catch(() => undefined))?.isFile() === true };
   const exists = (await stat(join(path, 'PG_VERSION')).catch(() => undefined)) !== undefined;
-  const { currentOwner } = await import('./pglite/pglite-owner.js');
+  const { currentOwner, lockedError } = await import('./pglite/pglite-owner.js');
   const owner = await currentOwner(path);
   if (owner === undefined) return { path, exists };
   const server = owner.server !== undefined && owner.server.port > 0 ? `postgresql://postgres@${owner.server.host}:${owner.server.port}/postgres` : undefined;
-  return { path, exists: exists || server !== undefined, owner: { pid: owner.pid, command: owner.command, since: owner.since, server } };
+  const busy = server === undefined && owner.pid !== process.pid ? lockedError(path, owner) : undefined;
+  return { path, exists: exists || server !== undefined, owner: { pid: owner.pid, command: owner.command, since: owner.since, server }, busy };
 }
 
 /**

@@ -72,7 +72,7 @@ export interface DoctorReport {
   /** The process holding a PGlite data directory now: a `strata dev` server (with its URL, which this doctor used) or another process. */
   dataOwner: { pid: number; command: string; since: string; server?: string | undefined } | null;
   /** `exists: false`: an embedded database that does not exist yet (nothing was created). */
-  database: DoctorProbe & { version: string | null; exists?: boolean };
+  database: DoctorProbe & { version: string | null; exists?: boolean; hint?: string };
   migrations: DoctorMigrations;
   replicas: Array<DoctorProbe & { url: string }>;
   tenancy: DoctorTenancy | null;
@@ -198,8 +198,14 @@ export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
   // Read-only: a missing embedded database is reported, never created.
   const embedded = await embeddedState(connection);
   const missing = embedded !== undefined && !embedded.exists ? noDatabaseYet(embedded) : undefined;
+  // Held by another process: opening it here would be refused (and must not be tried behind its back).
+  const busy = embedded?.busy;
   const { database, tenants } =
-    missing === undefined ? await probeDatabase(config, connection, secrets) : { database: { reachable: false, exists: false, latencyMs: 0, error: missing.message, version: null }, tenants: UNREACHABLE_TENANTS };
+    missing !== undefined
+      ? { database: { reachable: false, exists: false, latencyMs: 0, error: missing.message, version: null }, tenants: UNREACHABLE_TENANTS }
+      : busy !== undefined
+        ? { database: { reachable: false, latencyMs: 0, error: busy.message, version: null, ...(busy.hint === undefined ? {} : { hint: busy.hint }) }, tenants: UNREACHABLE_TENANTS }
+        : await probeDatabase(config, connection, secrets);
   // Sequential on purpose: an embedded engine (PGlite) allows one open instance per data directory.
   const migrations = missing === undefined ? await migrationState(config, database.reachable, secrets) : { checked: false, ...NOT_CHECKED, note: `not checked: ${missing.hint ?? ''}` };
   const tenancy: DoctorTenancy | null = config.tenancy === undefined ? null : { ...config.tenancy, ...tenants };
@@ -277,6 +283,7 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
     }
   }
   if (report.exitCode === ExitCode.Unreachable && missingDatabaseIn(db.error ?? '') !== undefined) lines.push('Not all checks passed.');
+  else if (report.exitCode === ExitCode.Unreachable && db.hint !== undefined) lines.push(`hint: ${db.hint}`);
   else if (report.exitCode === ExitCode.Unreachable) lines.push('hint: check that the server is running and that DATABASE_URL (or the config) points at it.');
   else if (report.exitCode === ExitCode.CheckFailed) lines.push('Not all checks passed.');
   else lines.push(m.checked ? 'All checks passed.' : 'All checks that could run passed.');

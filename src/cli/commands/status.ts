@@ -52,7 +52,7 @@ export const statusCommand: CommandDefinition = {
     const state = await embeddedState(config);
     if (state !== undefined && !state.exists) {
       const missing = noDatabaseYet(state);
-      return { lines: [missing.message, `hint: ${missing.hint ?? ''}`], data: { reachable: false, exists: false, engine: config.engine, path: state.path, error: missing.message }, exitCode: ExitCode.CheckFailed };
+      return { lines: [missing.message, `hint: ${missing.hint ?? ''}`], data: { reachable: false, exists: false, engine: config.engine, path: state.path, error: missing.message, hint: missing.hint }, exitCode: ExitCode.CheckFailed };
     }
     const result = await status(config, { drift: args.drift !== false });
     const exitCode = !result.reachable ? ExitCode.Unreachable : result.inSync ? ExitCode.Ok : ExitCode.CheckFailed;
