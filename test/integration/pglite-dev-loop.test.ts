@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createPgDatabase } from './migrate-adapters.js';
 import type { Finished } from './pglite-dev-helpers.js';
-import { BIN, countRows, lastAck, script, strata, writeDevProject } from './pglite-dev-helpers.js';
+import { BIN, countRows, lastAck, script, start, strata, writeDevProject } from './pglite-dev-helpers.js';
 
 /** Generous, but real: the issue's bound, measured from the last query's return to the exit. */
 const EXIT_BOUND_MS = 1000;
@@ -69,18 +69,20 @@ describe('the PGlite dev loop, several processes', { timeout: 900_000 }, () => {
       const status = await strata(['dev', 'status'], dir);
       assert.equal(status.code, 0, status.out);
       assert.ok(status.out.includes(url), status.out);
-      const { stop } = await startWriter('shared');
+      // Two apps at once (concurrent queries from two processes), and every command beside them.
+      const writers = [await startWriter('shared-a'), await startWriter('shared-b')];
       const results: Array<[string, Finished]> = [];
       for (const args of COMMANDS) results.push([args[0]!, await strata(args, dir)]);
-      const seen = await countRows(dir, 'shared');
-      const acked = await stop();
+      const seen = await countRows(dir, 'shared-a');
+      const acked = await Promise.all(writers.map((w) => w.stop()));
       for (const [name, r] of results) assert.equal(r.code, 0, `${name}: ${r.out}`);
       const doctor = results.find(([name]) => name === 'doctor')![1];
       assert.match(doctor.out, new RegExp(`served by strata dev \\(PID \\d+\\) at ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       assert.match(results[0]![1].out, /via strata dev/);
       assert.match(results.find(([name]) => name === 'seed')![1].out, /seeded/);
-      assert.ok(seen.count > 0 && seen.count <= acked);
-      assert.equal((await countRows(dir, 'shared')).count, acked);
+      assert.ok(seen.count > 0 && seen.count <= acked[0]!);
+      assert.equal((await countRows(dir, 'shared-a')).count, acked[0]);
+      assert.equal((await countRows(dir, 'shared-b')).count, acked[1]);
     } finally {
       const stopped = await strata(['dev', 'stop'], dir);
       assert.equal(stopped.code, 0, stopped.out);
@@ -90,6 +92,19 @@ describe('the PGlite dev loop, several processes', { timeout: 900_000 }, () => {
     // In-process again, after the server closed the directory.
     const after = await countRows(dir, 'seed');
     assert.ok(after.count >= 1);
+  });
+
+  test('strata dev in the foreground: Ctrl-C (SIGINT) closes PGlite and releases the directory, exit 0', async () => {
+    const dev = start([BIN, 'dev'], dir);
+    await dev.waitFor(/serving .* at postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
+    const { stop } = await startWriter('foreground');
+    const acked = await stop();
+    dev.child.kill('SIGINT');
+    const stopped = await dev.exit;
+    assert.equal(stopped.code, 0, stopped.out);
+    assert.match(stopped.out, /stopped \(SIGINT\)/);
+    assert.equal(existsSync(`${dataDir()}.strata-owner.json`), false);
+    assert.equal((await countRows(dir, 'foreground')).count, acked);
   });
 
   test('kill -9 of the owner: the next process takes the directory over, finds every acknowledged row, and exits promptly', async () => {
