@@ -5,7 +5,9 @@
  * and the CLI find it by themselves through the owner file beside the data directory.
  */
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../../config/types.js';
 import { ExitCode, StrataError } from '../../errors.js';
@@ -45,11 +47,10 @@ async function detach(dataDir: string, port: number | undefined, ctx: CommandCon
   const bin = fileURLToPath(new URL('../bin.js', import.meta.url).href.replace(/\/src\/cli\/bin\.js$/, '/src/cli/bin.ts'));
   const loader = bin.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const args = [...loader, bin, 'dev', '--cwd', ctx.cwd, ...(ctx.configFile ? ['--config', ctx.configFile] : []), ...(port === undefined ? [] : ['--port', String(port)])];
-  const { mkdir } = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
   await mkdir(dirname(log), { recursive: true });
   const out = openSync(log, 'a');
   const child = spawn(process.execPath, args, { cwd: ctx.cwd, env: ctx.env, detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
   child.unref();
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));

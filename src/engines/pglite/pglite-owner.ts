@@ -16,6 +16,7 @@
  */
 import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { StrataError } from '../../errors.js';
@@ -90,7 +91,9 @@ export async function routePglite(dataDir: string, options: RoutePgliteOptions):
       continue;
     }
     const holder = state.record;
-    if (holder === undefined ? await isOldTorn(path) : !isHolderAlive(holder)) {
+    // A record of this very process that this process does not hold is a dead predecessor's with our PID.
+    const dead = holder === undefined ? await isOldTorn(path) : !isHolderAlive(holder) || (holder.pid === process.pid && holder.host === hostname());
+    if (dead) {
       await removeDeadFile(path, state);
       continue;
     }
