@@ -46,11 +46,12 @@ describe('the PGlite dev loop, several processes', { timeout: 900_000 }, () => {
     };
   }
 
-  test('without strata dev: every command beside the running app is refused with one clear error naming it; every acknowledged row is there', async () => {
+  test('without strata dev: every command beside the running app is refused with one clear error naming it; every acknowledged row is there', async (t) => {
     const { writer, stop } = await startWriter('solo');
     const results: Array<[string, Finished]> = [];
     for (const args of COMMANDS) results.push([args[0]!, await strata(args, dir)]);
     const acked = await stop();
+    t.diagnostic(`${acked} acknowledged inserts, ${acked} rows; ${results.length} commands refused`);
     for (const [name, r] of results) {
       assert.notEqual(r.code, 0, `${name} must not run behind the owner's back: ${r.out}`);
       assert.match(r.out, new RegExp(`in use by another process: PID ${writer.child.pid} \\(writer\\.ts solo `), `${name}: ${r.out}`);
@@ -60,7 +61,7 @@ describe('the PGlite dev loop, several processes', { timeout: 900_000 }, () => {
     assert.equal((await countRows(dir, 'solo')).count, acked);
   });
 
-  test('with strata dev: the app and every command share the database through it; every acknowledged row is there; stop releases it', async () => {
+  test('with strata dev: the app and every command share the database through it; every acknowledged row is there; stop releases it', async (t) => {
     const detached = await strata(['dev', '--detach'], dir);
     assert.equal(detached.code, 0, detached.out);
     const url = /at (postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres)/.exec(detached.out)?.[1];
@@ -83,6 +84,7 @@ describe('the PGlite dev loop, several processes', { timeout: 900_000 }, () => {
       assert.ok(seen.count > 0 && seen.count <= acked[0]!);
       assert.equal((await countRows(dir, 'shared-a')).count, acked[0]);
       assert.equal((await countRows(dir, 'shared-b')).count, acked[1]);
+      t.diagnostic(`two writers through strata dev: ${acked.join(' + ')} acknowledged, all found; 5 commands ran beside them`);
     } finally {
       const stopped = await strata(['dev', 'stop'], dir);
       assert.equal(stopped.code, 0, stopped.out);
@@ -107,7 +109,7 @@ describe('the PGlite dev loop, several processes', { timeout: 900_000 }, () => {
     assert.equal((await countRows(dir, 'foreground')).count, acked);
   });
 
-  test('kill -9 of the owner: the next process takes the directory over, finds every acknowledged row, and exits promptly', async () => {
+  test('kill -9 of the owner: the next process takes the directory over, finds every acknowledged row, and exits promptly', async (t) => {
     const stopFile = join(dir, 'stop-killed');
     const writer = script('writer.ts', ['killed', stopFile], dir);
     await writer.waitFor(/^ack 20$/m);
@@ -120,16 +122,18 @@ describe('the PGlite dev loop, several processes', { timeout: 900_000 }, () => {
     // A row may commit without its ack reaching us before the kill; none acknowledged may be lost.
     assert.ok(next.count >= acked && next.count <= acked + 1, `count ${next.count}, acknowledged ${acked}`);
     assert.ok(next.exitAfterMs < EXIT_BOUND_MS, `exited ${next.exitAfterMs} ms after its last query`);
+    t.diagnostic(`${acked} acknowledged, ${next.count} found; exited ${next.exitAfterMs} ms after its last query`);
     const status = await strata(['status'], dir);
     assert.equal(status.code, 0, status.out);
   });
 
-  test('a script using db exits within 1 s of its last query on PGlite (in-process)', async () => {
+  test('a script using db exits within 1 s of its last query on PGlite (in-process)', async (t) => {
     const run = await countRows(dir, 'seed');
+    t.diagnostic(`exited ${run.exitAfterMs} ms after its last query`);
     assert.ok(run.exitAfterMs < EXIT_BOUND_MS, `exited ${run.exitAfterMs} ms after its last query`);
   });
 
-  test('a script using db exits within 1 s of its last query on PostgreSQL', async () => {
+  test('a script using db exits within 1 s of its last query on PostgreSQL', async (t) => {
     const database = await createPgDatabase('devloop');
     try {
       const env = { STRATA_ENGINE: 'postgres', DATABASE_URL: database.url };
@@ -137,6 +141,7 @@ describe('the PGlite dev loop, several processes', { timeout: 900_000 }, () => {
       assert.equal(deployed.code, 0, deployed.out);
       const run = await countRows(dir, 'none', env);
       assert.equal(run.count, 0);
+      t.diagnostic(`exited ${run.exitAfterMs} ms after its last query`);
       assert.ok(run.exitAfterMs < EXIT_BOUND_MS, `exited ${run.exitAfterMs} ms after its last query`);
     } finally {
       await database.drop();
