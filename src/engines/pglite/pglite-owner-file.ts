@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
+import { createExclusive } from '../../migrate/lock-file.js';
 
 /** Suffix of the owner file, appended to the data directory's path. */
 export const PGLITE_OWNER_SUFFIX = '.strata-owner.json';
@@ -32,6 +33,8 @@ export interface PgliteOwnerRecord {
   /** Set by `strata dev`: where it serves the database over the PostgreSQL wire protocol. `port` is `0` while it is starting. */
   server?: { host: string; port: number } | undefined;
 }
+
+export { createExclusive };
 
 /** The owner file of `dataDir` (absolute, no trailing slash). */
 export function ownerFilePath(dataDir: string): string {
@@ -103,24 +106,6 @@ export async function readOwnerFile(path: string): Promise<OwnerFileState | unde
     throw error;
   });
   return content === undefined ? undefined : { content, record: parseRecord(content) };
-}
-
-/** Create `path` holding `content` if it does not exist (atomic: exactly one creator wins). */
-export async function createExclusive(path: string, content: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(path, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return true;
 }
 
 /**
