@@ -22,6 +22,8 @@ export type StrataErrorCode =
   // database
   | 'DATABASE_UNREACHABLE'
   | 'DATABASE_ERROR'
+  | 'DATABASE_LOCKED'
+  | 'DATABASE_NOT_FOUND'
   | 'UNSUPPORTED_ENGINE'
   // migration lock and startup migration
   | 'MIGRATION_LOCK_TIMEOUT'
@@ -109,7 +111,7 @@ export class StrataError extends Error {
     this.details = options.details;
     this.exitCode =
       options.exitCode ??
-      (BAD_INPUT.has(code) ? ExitCode.BadInput : code === 'DATABASE_UNREACHABLE' ? ExitCode.Unreachable : ExitCode.CheckFailed);
+      (BAD_INPUT.has(code) ? ExitCode.BadInput : code === 'DATABASE_UNREACHABLE' || code === 'DATABASE_LOCKED' || code === 'DATABASE_NOT_FOUND' ? ExitCode.Unreachable : ExitCode.CheckFailed);
   }
 }
 

@@ -103,7 +103,8 @@ export function isStale(content: string, ageMs: number, staleAfterMs: number): b
   return !processExists(owner.pid);
 }
 
-async function createExclusive(path: string, content: string): Promise<boolean> {
+/** Create `path` holding `content` if it does not exist (atomic `O_EXCL`: exactly one creator wins); `false` when it exists. */
+export async function createExclusive(path: string, content: string): Promise<boolean> {
   let handle;
   try {
     handle = await open(path, 'wx');

@@ -23,6 +23,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Engine } from '../engines/capabilities.js';
 import type { EngineConnection } from '../engines/engine-adapter.js';
+import { asDatabaseNotFound } from '../engines/server-database.js';
 import { StrataError } from '../errors.js';
 
 /** Options of {@link withMigrationLock}. */
@@ -94,6 +95,15 @@ export async function withMigrationLock<T>(
   fn: () => Promise<T>,
   options: MigrationLockOptions = {},
 ): Promise<T> {
+  try {
+    return await lockedRun(config, fn, options);
+  } catch (error) {
+    // A server database that does not exist is named as such, not as an unreachable server.
+    throw asDatabaseNotFound(error, config.engine);
+  }
+}
+
+async function lockedRun<T>(config: ResolvedConfig, fn: () => Promise<T>, options: MigrationLockOptions): Promise<T> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const lock = await openEngineLock(config);
   const held = heldHere.getStore() ?? new Set<string>();

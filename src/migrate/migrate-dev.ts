@@ -5,6 +5,7 @@
  * apply it (with anything else pending) unless `createOnly`.
  */
 import type { ResolvedConfig } from '../config/types.js';
+import { createDatabaseIfMissing } from '../engines/server-database.js';
 import { StrataError } from '../errors.js';
 import { applyPending, assertHistoryHealthy } from './apply.js';
 import { evaluateDataLoss, scanDestructiveSteps } from './data-loss.js';
@@ -45,6 +46,8 @@ export interface MigrateDevResult {
    * tenant-scoped models changed), or `null`. Never applied here: `strata tenant migrate` does.
    */
   tenantCreated: { name: string; file: string; script: string } | null;
+  /** The server database this call created because it did not exist (postgres), or `null`. */
+  databaseCreated?: string | null;
 }
 
 /**
@@ -63,7 +66,9 @@ export async function migrateDev(config: ResolvedConfig, options: MigrateDevOpti
   // With tenancy, the main history describes the shared schema only; tenant-scoped models get their own history.
   const schemaFiles = config.tenancy === undefined ? composed : sharedSchemaFiles(config);
   const provider = providerOf(config);
-  return withMigrationLock(config, () =>
+  // Development: a server database that does not exist yet is created (as `prisma migrate dev` does).
+  const databaseCreated = (await createDatabaseIfMissing(config)) ?? null;
+  const result = await withMigrationLock(config, () =>
     withMigrateAdapter(config, 'migrate', async (adapter) => {
       const list = await readMigrationsList(config.migrations, { assumeProvider: provider });
       assertHistoryHealthy(config, await readHistory(adapter.factory, list));
@@ -104,6 +109,7 @@ export async function migrateDev(config: ResolvedConfig, options: MigrateDevOpti
       return { created, applied, dataLoss: allLoss, lockfileWritten: written.lockfileWritten, tenantCreated };
     }),
   );
+  return databaseCreated === null ? result : { ...result, databaseCreated };
 }
 
 async function writeTenant(config: ResolvedConfig, name: string, script: string, provider: ReturnType<typeof providerOf>): Promise<{ name: string; file: string; script: string }> {

@@ -9,6 +9,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import type { MigrateAdapter } from '../engines/engine-adapter.js';
 import { createMigrateAdapter } from '../engines/engine-adapter.js';
+import { asDatabaseNotFound } from '../engines/server-database.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import { openSchemaEngine } from './schema-engine.js';
 import type { SchemaEngineSession, SchemaFile, WasmProvider } from './schema-engine.js';
@@ -36,6 +37,9 @@ export async function withMigrateAdapter<T>(
   const adapter = await createMigrateAdapter(config);
   try {
     return await fn(adapter);
+  } catch (error) {
+    // A server database that does not exist is named as such, not as an unreachable server.
+    throw asDatabaseNotFound(error, config.engine);
   } finally {
     await adapter.close();
   }

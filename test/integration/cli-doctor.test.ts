@@ -39,8 +39,15 @@ describe('strata doctor (built CLI)', () => {
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  test('a fresh pglite project from `strata init`: reachable, version, 0 migrations, exit 0', () => {
+  test('a fresh pglite project from `strata init`: no database yet (nothing created, exit 1); after `strata deploy`: reachable, version, 0 migrations, exit 0', () => {
     assert.equal(strata(['init', 'app'], work).code, 0);
+    const fresh = strata(['doctor'], join(work, 'app'));
+    assert.equal(fresh.code, 1, fresh.stdout + fresh.stderr);
+    assert.match(fresh.stdout, /^\[FAIL\] No database yet: .*\.data\/pglite does not exist \(nothing was created\)\.$/m);
+    assert.match(fresh.stdout, /`strata deploy`/);
+    assert.equal(existsSync(join(work, 'app', '.data')), false);
+    const deployed = strata(['deploy'], join(work, 'app'));
+    assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
     const { code, stdout, stderr } = strata(['doctor'], join(work, 'app'));
     assert.equal(stderr, '');
     assert.equal(code, 0, stdout);

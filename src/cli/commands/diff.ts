@@ -1,6 +1,7 @@
 /**
  * `strata diff [--from empty|migrations|database] [--to schema|database] [--script]`.
  */
+import { embeddedState, noDatabaseYet } from '../../engines/embedded-state.js';
 import { diff } from '../../migrate/project-diff.js';
 import type { DiffFrom, DiffTo } from '../../migrate/project-diff.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
@@ -25,6 +26,11 @@ export const diffCommand: CommandDefinition = {
   ],
   async run(args, ctx): Promise<CommandResult> {
     const config = await ctx.loadConfig();
+    if (args.from === 'database' || args.to === 'database') {
+      // Read-only: a missing embedded database is reported, never created.
+      const state = await embeddedState(config);
+      if (state !== undefined && !state.exists) throw noDatabaseYet(state);
+    }
     const result = await diff(config, { from: String(args.from ?? 'migrations') as DiffFrom, to: String(args.to ?? 'schema') as DiffTo, script: args.script === true });
     return { lines: [result.output.replace(/\n$/, '')], data: result };
   },

@@ -8,7 +8,9 @@ import { configSecrets, redactSecrets, redactUrl } from '../../config/redact.js'
 import type { ResolvedConfig } from '../../config/types.js';
 import type { Engine } from '../../engines/capabilities.js';
 import { capabilitiesOf } from '../../engines/capabilities.js';
+import { embeddedState, noDatabaseYet } from '../../engines/embedded-state.js';
 import type { EngineConnection } from '../../engines/engine-adapter.js';
+import { databaseNotFound, missingDatabaseIn } from '../../engines/server-database.js';
 import { ExitCode, isStrataError } from '../../errors.js';
 import type { ExitCodeValue } from '../../errors.js';
 import { misplacedLines } from '../../migrate/placement.js';
@@ -75,7 +77,10 @@ export interface DoctorReport {
   url: string | null;
   /** Data directory or file of an embedded engine. */
   dataPath: string | null;
-  database: DoctorProbe & { version: string | null };
+  /** The process holding a PGlite data directory now: a `strata dev` server (with its URL, which this doctor used) or another process. */
+  dataOwner: { pid: number; command: string; since: string; server?: string | undefined } | null;
+  /** `exists: false`: an embedded database that does not exist yet (nothing was created). */
+  database: DoctorProbe & { version: string | null; exists?: boolean; hint?: string };
   migrations: DoctorMigrations;
   /** Each replica: its URL (passwords masked) and, when it is down, why (`fault`, e.g. `authentication`). */
   replicas: Array<DoctorProbe & { url: string; fault?: ConnectionFault }>;
@@ -208,12 +213,24 @@ async function migrationState(config: ResolvedConfig, reachable: boolean, secret
 export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
   const secrets = configSecrets(config);
   const connection: EngineConnection = { engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath, extensions: config.extensions };
-  const { database, tenants } = await probeDatabase(config, connection, secrets);
+  // Read-only: a missing embedded database is reported, never created.
+  const embedded = await embeddedState(connection);
+  const missing = embedded !== undefined && !embedded.exists ? noDatabaseYet(embedded) : undefined;
+  // Held by another process: opening it here would be refused (and must not be tried behind its back).
+  const busy = embedded?.busy;
+  const { database, tenants } =
+    missing !== undefined
+      ? { database: { reachable: false, exists: false, latencyMs: 0, error: missing.message, version: null }, tenants: UNREACHABLE_TENANTS }
+      : busy !== undefined
+        ? { database: { reachable: false, latencyMs: 0, error: busy.message, version: null, ...(busy.hint === undefined ? {} : { hint: busy.hint }) }, tenants: UNREACHABLE_TENANTS }
+        : await probeDatabase(config, connection, secrets);
   // Sequential on purpose: an embedded engine (PGlite) allows one open instance per data directory.
-  const migrations = await migrationState(config, database.reachable, secrets);
+  const migrations = missing === undefined ? await migrationState(config, database.reachable, secrets) : { checked: false, ...NOT_CHECKED, note: `not checked: ${missing.hint ?? ''}` };
   const tenancy: DoctorTenancy | null = config.tenancy === undefined ? null : { ...config.tenancy, ...tenants };
   const replicas = await Promise.all(config.replicas.map((url) => probeReplica(config.engine, url, secrets)));
-  const exitCode: ExitCodeValue = !database.reachable
+  const exitCode: ExitCodeValue = missing !== undefined
+    ? ExitCode.CheckFailed
+    : !database.reachable
     ? ExitCode.Unreachable
     : (migrations.checked && !migrations.inSync) || replicas.some((r) => !r.reachable) || (tenancy?.tenants?.failed ?? 0) > 0 || rolesFailed(tenancy?.roles)
       ? ExitCode.CheckFailed
@@ -229,6 +246,7 @@ export async function doctor(config: ResolvedConfig): Promise<DoctorReport> {
     engine: config.engine,
     url: config.url === undefined ? null : redactUrl(config.url),
     dataPath: config.dataPath ?? null,
+    dataOwner: embedded?.owner ?? null,
     database,
     migrations,
     replicas,
@@ -249,10 +267,18 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
   lines.push(`Engine:     ${report.engine}`);
   if (report.url !== null) lines.push(`URL:        ${report.url}`);
   if (report.dataPath !== null) lines.push(`Data:       ${report.dataPath}`);
+  const owner = report.dataOwner;
+  if (owner?.server !== undefined) lines.push(`            served by strata dev (PID ${owner.pid}) at ${owner.server}: every process connects through it`);
+  else if (owner !== null && owner !== undefined) lines.push(`            open in PID ${owner.pid} (${owner.command}) since ${owner.since}`);
   const db = report.database;
   if (db.reachable) {
     lines.push(`[${ok(true)}] Database reachable (${db.latencyMs} ms)`);
     if (db.version !== null) lines.push(`            version: ${db.version}`);
+  } else if (db.exists === false) {
+    lines.push(`[${ok(false)}] ${db.error ?? 'No database yet.'}`);
+  } else if (missingDatabaseIn(db.error ?? '') !== undefined) {
+    const error = databaseNotFound(missingDatabaseIn(db.error ?? '') ?? '', report.engine);
+    lines.push(`[${ok(false)}] ${error.message}`, `            ${error.hint ?? ''}`);
   } else {
     lines.push(`[${ok(false)}] Database unreachable: ${db.error ?? 'no answer'}`);
   }
@@ -281,7 +307,9 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
       lines.push(`[${ok(!rolesFailed(r))}] Tenant roles: ${r.checked} checked${what.length > 0 ? ` — ${what.join('; ')}; hint: ${tenantRoleHint(r)}` : ', database hardened'}`);
     }
   }
-  if (report.exitCode === ExitCode.Unreachable) lines.push('hint: check that the server is running and that DATABASE_URL (or the config) points at it.');
+  if (report.exitCode === ExitCode.Unreachable && missingDatabaseIn(db.error ?? '') !== undefined) lines.push('Not all checks passed.');
+  else if (report.exitCode === ExitCode.Unreachable && db.hint !== undefined) lines.push(`hint: ${db.hint}`);
+  else if (report.exitCode === ExitCode.Unreachable) lines.push('hint: check that the server is running and that DATABASE_URL (or the config) points at it.');
   else if (report.exitCode === ExitCode.CheckFailed) lines.push('Not all checks passed.');
   else lines.push(m.checked ? 'All checks passed.' : 'All checks that could run passed.');
   return lines;

@@ -31,6 +31,7 @@ export const COMMANDS: CommandEntry[] = [
   lazy('push [options]', 'Make the database match the composed schema without a migration (prototyping)', () => import('./push.js'), 'pushCommand'),
   lazy('reset [options]', 'Drop everything, re-apply all migrations and run the seeds (development)', () => import('./reset.js'), 'resetCommand'),
   lazy('seed', "Run the app's seed, then each plugin's database/seed.ts", () => import('./seed.js'), 'seedCommand'),
+  lazy('dev [options] [action]', 'Serve the embedded PGlite database to every process (app, CLI, Studio, psql): status, stop', () => import('./dev.js'), 'devCommand'),
   lazy('studio [options]', 'Browse and edit the data in Prisma Studio, tables grouped by plugin, with a plugin map', () => import('./studio.js'), 'studioCommand'),
   {
     name: 'plugin',

@@ -34,7 +34,7 @@ export const migrateCommand: CommandDefinition = {
     }
     const config = await ctx.loadConfig();
     const result = await migrateDev(config, { name, createOnly: args.createOnly === true, acceptDataLoss: args.acceptDataLoss === true });
-    const lines: string[] = [];
+    const lines: string[] = result.databaseCreated ? [`Created database "${result.databaseCreated}" (it did not exist).`] : [];
     if (result.created === null) {
       lines.push(`The ${result.tenantCreated === null ? 'composed' : 'shared'} schema matches the migration history: no migration created${result.tenantCreated === null ? '' : ' in it'}.`);
     } else {

@@ -1,6 +1,7 @@
 /**
  * `strata seed`: the app's seed, then each plugin's `database/seed.ts`.
  */
+import { embeddedState } from '../../engines/embedded-state.js';
 import { seed } from '../../migrate/seed.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
 import { displayPath } from '../fs-write.js';
@@ -16,6 +17,9 @@ export const seedCommand: CommandDefinition = {
   examples: ['strata seed'],
   async run(_args, ctx): Promise<CommandResult> {
     const config = await ctx.loadConfig();
+    // A seed opens the database in its own process: refuse at once, with who holds it, rather than fail inside the seed.
+    const busy = (await embeddedState(config))?.busy;
+    if (busy !== undefined) throw busy;
     const result = await seed(config, { env: ctx.env });
     const lines: string[] = result.ran.length === 0 ? ['No seed scripts found (database/seed.ts, plugins/*/database/seed.ts).'] : [];
     for (const run of result.ran) {

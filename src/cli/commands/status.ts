@@ -2,6 +2,8 @@
  * `strata status [--json]`: migration status and drift.
  */
 import { ExitCode } from '../../errors.js';
+import { embeddedState, noDatabaseYet } from '../../engines/embedded-state.js';
+import { databaseNotFound, missingDatabaseIn } from '../../engines/server-database.js';
 import { failureReason, recoveryHint } from '../../migrate/migration-errors.js';
 import { misplacedLines } from '../../migrate/placement.js';
 import { status } from '../../migrate/status.js';
@@ -10,6 +12,11 @@ import type { CommandDefinition, CommandResult } from '../command.js';
 
 /** The human lines of a status. */
 export function statusLines(s: StatusResult): string[] {
+  const missing = s.reachable ? undefined : missingDatabaseIn(s.error ?? '');
+  if (missing !== undefined) {
+    const error = databaseNotFound(missing, s.engine);
+    return [error.message, `hint: ${error.hint ?? ''}`];
+  }
   if (!s.reachable) return [`Database unreachable (${s.engine}): ${s.error ?? 'unknown error'}`];
   const lines = [`Database: ${s.engine}`, `Migrations: ${s.total} in the folder, ${s.applied.length} applied`];
   for (const name of s.pending) lines.push(`  pending  ${name}`);
@@ -47,12 +54,19 @@ export const statusCommand: CommandDefinition = {
   summary: 'Show applied, pending, failed and edited migrations, and drift',
   description: [
     'Connects to the database and compares the migrations folder with _prisma_migrations: applied, pending, failed and edited (checksum mismatch) migrations. Then replays the applied migrations into a scratch database and compares it with the live one: tables and columns that differ are drift.',
-    'Exit codes: 0 in sync, 1 not in sync (pending, failed, edited, drift), 2 bad config, 3 database unreachable.',
+    'On an embedded database (PGlite, SQLite) that does not exist yet it says so and creates nothing.',
+    'Exit codes: 0 in sync, 1 not in sync (pending, failed, edited, drift; or no database yet), 2 bad config, 3 database unreachable or held by another process.',
   ].join('\n\n'),
   options: [{ flags: '--no-drift', description: 'skip the drift check (no scratch database)' }],
   examples: ['strata status          # human summary', 'strata status --json   # for CI', 'strata status --no-drift'],
   async run(args, ctx): Promise<CommandResult> {
     const config = await ctx.loadConfig();
+    // Read-only: a missing embedded database is reported, never created (status would run initdb).
+    const state = await embeddedState(config);
+    if (state !== undefined && !state.exists) {
+      const missing = noDatabaseYet(state);
+      return { lines: [missing.message, `hint: ${missing.hint ?? ''}`], data: { reachable: false, exists: false, engine: config.engine, path: state.path, error: missing.message, hint: missing.hint }, exitCode: ExitCode.CheckFailed };
+    }
     const result = await status(config, { drift: args.drift !== false });
     const exitCode = !result.reachable ? ExitCode.Unreachable : result.inSync ? ExitCode.Ok : ExitCode.CheckFailed;
     return { lines: statusLines(result), data: result, exitCode };

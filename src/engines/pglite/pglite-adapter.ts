@@ -2,6 +2,8 @@
  * PGlite (embedded PostgreSQL compiled to Wasm) through `pglite-prisma-adapter`. The data
  * directory is created if missing and opened on Prisma's first query, not on import: a new
  * directory starts from the cached initialised template (`pglite-template.ts`), not initdb.
+ * The directory has one owner process
+ * (`pglite-owner.ts`): when `strata dev` owns it, the queries go to its server instead.
  */
 import { mkdir } from 'node:fs/promises';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
@@ -9,15 +11,19 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { isStrataError, StrataError } from '../../errors.js';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
-import { openPgliteFromTemplate } from './pglite-template.js';
+import type { PgliteRoute } from './pglite-owner.js';
+import { routePglite } from './pglite-owner.js';
+import { createPglite } from './pglite-start.js';
 import { pgliteExtensions } from './pglite-extensions.js';
 import { markSingleStatement } from '../single-statement.js';
 
 /** A PGlite factory that opens its database on first use, plus the handle to close it. */
 export interface PgliteAdapter extends EngineAdapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
-  /** The PGlite instance, opened (and its directory created) on first call. */
+  /** The PGlite instance, opened (and its directory created) on first call. Throws `DATABASE_LOCKED` when a `strata dev` server owns the directory. */
   open(): Promise<PGlite>;
+  /** Where the queries go: this process's PGlite, or the `strata dev` server that owns the directory (decided on first call). */
+  route(): Promise<PgliteRoute>;
 }
 
 /** Options of {@link createAdapter}. */
@@ -47,31 +53,41 @@ export function createAdapter(connection: EngineConnection, options: PgliteAdapt
       hint: 'Set `dataPath` in strata.config.ts (default `.data/pglite`) or STRATA_DATA_PATH.',
     });
   }
-  let opening: Promise<PGlite> | undefined;
-  let inner: PrismaPGlite | undefined;
-  const open = (): Promise<PGlite> => {
-    const ready = dataPath.startsWith('memory://') ? Promise.resolve(undefined) : mkdir(dataPath, { recursive: true });
-    // An extension PGlite does not ship is a config error of its own, not an unreachable database.
-    opening ??= ready
-      .then(async () => openPgliteFromTemplate(dataPath, { ...options.pglite, extensions: await pgliteExtensions(connection.extensions) }))
-      .catch((error: unknown) => {
-        opening = undefined;
-        if (isStrataError(error)) throw error;
-        throw new StrataError('DATABASE_UNREACHABLE', `PGlite could not open its data directory ${dataPath}.`, {
-          hint: 'Check that the folder is writable and not opened by another process (stop other dev servers), then retry.',
-          cause: error,
-        });
+  // An extension PGlite does not ship is a config error of its own (CONFIG_INVALID), not an unreachable database.
+  const pgliteOptions = async (): Promise<PGliteOptions> => ({ ...options.pglite, extensions: await pgliteExtensions(connection.extensions) });
+  let routing: Promise<PgliteRoute> | undefined;
+  let inner: SqlMigrationAwareDriverAdapterFactory | undefined;
+  // A project's data directory has one owner (see pglite-owner.ts): open it here, or reach the
+  // `strata dev` server that owns it. `memory://` is private to this instance.
+  const route = (): Promise<PgliteRoute> =>
+    (routing ??= (dataPath.startsWith('memory://') ? openMemory(dataPath, pgliteOptions) : routePglite(dataPath, { open: async () => openDataDir(dataPath, await pgliteOptions()) })).catch((error: unknown) => {
+      routing = undefined;
+      if (isStrataError(error)) throw error;
+      throw new StrataError('DATABASE_UNREACHABLE', `PGlite could not open its data directory ${dataPath}.`, {
+        hint: 'Check that the folder is writable, then retry.',
+        cause: error,
       });
-    return opening;
+    }));
+  const open = async (): Promise<PGlite> => {
+    const target = await route();
+    if (target.kind === 'local') return target.db;
+    throw new StrataError('DATABASE_LOCKED', `The PGlite database ${dataPath} is served by strata dev (PID ${target.holder.pid}); it cannot be opened in this process.`, {
+      hint: 'Connect through the adapter (its queries reach the server), or stop `strata dev` first.',
+    });
   };
-  const adapter = async (): Promise<PrismaPGlite> => (inner ??= new PrismaPGlite(await open()));
+  const adapter = async (): Promise<SqlMigrationAwareDriverAdapterFactory> => {
+    if (inner !== undefined) return inner;
+    const target = await route();
+    inner = target.kind === 'local' ? new PrismaPGlite(target.db) : (await import('./pglite-remote.js')).createRemoteFactory(target.url);
+    return inner;
+  };
   const close = async (): Promise<void> => {
-    const pending = opening;
-    opening = undefined;
+    const pending = routing;
+    routing = undefined;
     inner = undefined;
     if (pending === undefined) return;
-    const db = await pending.catch(() => undefined);
-    if (db !== undefined && !db.closed) await db.close();
+    const target = await pending.catch(() => undefined);
+    if (target?.kind === 'local') await target.release();
   };
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: 'postgres',
@@ -90,9 +106,20 @@ export function createAdapter(connection: EngineConnection, options: PgliteAdapt
       };
       return driver;
     },
-    connectToShadowDb: async (): Promise<SqlDriverAdapter> => (await adapter()).connectToShadowDb(),
+    connectToShadowDb: async (): Promise<SqlDriverAdapter> => new PrismaPGlite(await createPglite(undefined, await pgliteOptions())).connect(),
   };
-  return { factory, open, close };
+  return { factory, open, close, route };
+}
+
+async function openMemory(dataPath: string, options: () => Promise<PGliteOptions>): Promise<PgliteRoute> {
+  const db = await createPglite(dataPath, await options());
+  return { kind: 'local', db, release: () => (db.closed ? Promise.resolve() : db.close()) };
+}
+
+/** Create (if missing) and open the data directory `dataPath`; only a process that owns it (`pglite-owner.ts`) calls this. */
+export async function openDataDir(dataPath: string, options: PGliteOptions = {}): Promise<PGlite> {
+  await mkdir(dataPath, { recursive: true });
+  return createPglite(dataPath, options);
 }
 
 /**
@@ -106,6 +133,7 @@ export function createExternalAdapter(db: PGlite, dispose = false): PgliteAdapte
   return {
     factory: inner,
     open: () => Promise.resolve(db),
+    route: () => Promise.resolve({ kind: 'local', db, release: () => Promise.resolve() }),
     async close() {
       if (dispose && !db.closed) await db.close();
     },

@@ -6,13 +6,15 @@
  * tasks of one process (the mutex) and, at most, a second process started by mistake (the file).
  * The file sits beside the directory, not inside it, so the directory stays a pure Postgres data
  * directory (initdb of a new one is not disturbed by a foreign file). Driver-free: PGlite is not
- * imported.
+ * imported. Before each try, the directory's owner is checked (`pglite-owner.ts`): a second
+ * process that holds the directory itself is reported at once instead of waited for.
  */
 import { resolve } from 'node:path';
 import { StrataError } from '../../errors.js';
 import { createFileLock } from '../../migrate/lock-file.js';
 import type { EngineLock } from '../../migrate/lock.js';
 import type { EngineConnection } from '../engine-adapter.js';
+import { assertNotLockedByOther } from './pglite-owner.js';
 
 /** Suffix of the lock file, appended to the data directory's path. */
 export const PGLITE_LOCK_SUFFIX = '.strata-migrate.lock';
@@ -31,5 +33,9 @@ export function openLock(connection: EngineConnection): EngineLock {
     });
   }
   const dir = resolve(dataPath).replace(/[\\/]+$/, '');
-  return createFileLock({ path: dir + PGLITE_LOCK_SUFFIX, key: `pglite:${dir}`, description: `lock file ${dir}${PGLITE_LOCK_SUFFIX}` });
+  const lock = createFileLock({ path: dir + PGLITE_LOCK_SUFFIX, key: `pglite:${dir}`, description: `lock file ${dir}${PGLITE_LOCK_SUFFIX}` });
+  // The directory's owner decides first: waiting for the migration lock is pointless when another
+  // process holds the directory itself (pglite-owner.ts); fail at once with who holds it.
+  const tryAcquire = lock.tryAcquire.bind(lock);
+  return { ...lock, tryAcquire: async () => (await assertNotLockedByOther(dir), tryAcquire()) };
 }

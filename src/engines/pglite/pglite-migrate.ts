@@ -5,7 +5,8 @@
  * would escape as an unhandled rejection). The shadow database is a fresh in-memory PGlite per
  * replay, loaded from the initialised template (no initdb), closed when the engine disposes it.
  * The project's data directory is opened once per command (the engine's connections share it)
- * and closed by `close()`.
+ * and closed by `close()`. When `strata dev` owns the data directory, the migration runs
+ * through its server instead (`pglite-remote.ts`).
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
@@ -13,7 +14,9 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
-import { openPgliteFromTemplate, smallStartParams } from './pglite-template.js';
+import { findServer } from './pglite-owner.js';
+import { createPglite } from './pglite-start.js';
+import { smallStartParams } from './pglite-template.js';
 import { pgliteExtensions } from './pglite-extensions.js';
 import { pgliteMigrationConnection } from './pglite-migration-connection.js';
 
@@ -31,11 +34,10 @@ const execWith = (open: () => Promise<PGlite>) => async (adapter: SqlDriverAdapt
  * @example
  * const adapter = createMigrateAdapterFactory({ engine: 'pglite', dataPath: '/app/.data/pglite' });
  */
-export function createMigrateAdapterFactory(connection: EngineConnection): MigrateAdapter {
-  const inner = createAdapter(connection, { closeOnDispose: false, pglite: { startParams: smallStartParams() } });
+export async function createMigrateAdapterFactory(connection: EngineConnection): Promise<MigrateAdapter> {
   const shadow = {
     async connect(): Promise<SqlDriverAdapter> {
-      const db = await openPgliteFromTemplate(undefined, { startParams: smallStartParams(), extensions: await pgliteExtensions(connection.extensions) });
+      const db = await createPglite(undefined, { startParams: smallStartParams(), extensions: await pgliteExtensions(connection.extensions) });
       const adapter = await withAdapterOverrides(new PrismaPGlite(db), { executeScript: execWith(() => Promise.resolve(db)) }).connect();
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
@@ -45,6 +47,10 @@ export function createMigrateAdapterFactory(connection: EngineConnection): Migra
       return adapter;
     },
   };
+  // When `strata dev` owns the directory, migrate through its server (see pglite-owner.ts).
+  const server = connection.dataPath === undefined || connection.dataPath.startsWith('memory://') ? undefined : await findServer(connection.dataPath);
+  if (server !== undefined) return (await import('./pglite-remote.js')).createRemoteMigrateAdapter(server.url, connection.dataPath ?? '', shadow);
+  const inner = createAdapter(connection, { closeOnDispose: false, pglite: { startParams: smallStartParams() } });
   const factory = withAdapterOverrides(inner.factory, { executeScript: execWith(() => inner.open()), connectToShadowDb: () => shadow.connect() });
   const description = connection.dataPath ?? 'pglite';
   const openConnection = async () => pgliteMigrationConnection(await inner.open(), description);

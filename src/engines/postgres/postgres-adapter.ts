@@ -38,10 +38,11 @@ export function poolConfig(connection: EngineConnection): PoolConfig {
 export function createPostgresDriverFactory(resolved: ResolvedPostgresOptions): SqlMigrationAwareDriverAdapterFactory {
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };
   if (resolved.pool !== undefined) return singleStatementFactory(new PrismaPg(resolved.pool, { ...options, disposeExternalPool: resolved.disposeExternalPool }));
+  // Idle connections must not keep a finished script alive (pg's default idle timeout is 10 s).
   const { mode, max } = resolved.statements;
-  if (mode === 'off') return singleStatementFactory(new PrismaPg(resolved.poolConfig, options));
+  if (mode === 'off') return singleStatementFactory(new PrismaPg({ ...resolved.poolConfig, allowExitOnIdle: true }, options));
   const strataStatements: StatementPolicy = { max, mode, disabled: false, epoch: 0 };
   // PrismaPg re-creates a pool from `pool.options` after a dispose, so the client class survives reconnects.
-  const pool = new pg.Pool({ ...resolved.poolConfig, Client: StatementCachingClient, strataStatements } as PoolConfig);
+  const pool = new pg.Pool({ ...resolved.poolConfig, allowExitOnIdle: true, Client: StatementCachingClient, strataStatements } as PoolConfig);
   return singleStatementFactory(new PrismaPg(pool, { ...options, disposeExternalPool: true }));
 }

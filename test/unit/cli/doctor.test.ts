@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -13,6 +13,7 @@ describe('doctor', () => {
   test('a sqlite file: reachable, sqlite_version(), 0 migrations, exit 0', async () => {
     const root = mkdtempSync(join(tmpdir(), 'strata-doctor-'));
     try {
+      writeFileSync(join(root, 'dev.db'), ''); // an empty file is an empty SQLite database
       const report = await doctor(testConfig(root, { engine: 'sqlite', dataPath: join(root, 'dev.db') }));
       assert.equal(report.exitCode, 0);
       assert.equal(report.database.reachable, true);
@@ -26,11 +27,29 @@ describe('doctor', () => {
     }
   });
 
+  test('an embedded database that does not exist yet: "no database yet" with how to create it, nothing created, exit 1', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'strata-doctor-'));
+    try {
+      for (const [engine, dataPath] of [['pglite', join(root, '.data', 'pglite')], ['sqlite', join(root, 'dev.db')]] as const) {
+        const report = await doctor(testConfig(root, { engine, dataPath }));
+        assert.equal(report.exitCode, 1);
+        assert.deepEqual([report.database.reachable, report.database.exists, report.migrations.checked], [false, false, false]);
+        const lines = doctorLines(report);
+        assert.ok(lines.includes(`[FAIL] No database yet: ${dataPath} does not exist (nothing was created).`), lines.join('\n'));
+        assert.match(report.migrations.note ?? '', /`strata deploy`.*`strata migrate`/);
+        assert.equal(existsSync(dataPath), false);
+      }
+      assert.equal(existsSync(join(root, '.data')), false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('tenancy on a database without a registry yet: settings shown, tenants not counted, exit 0', async () => {
     const root = mkdtempSync(join(tmpdir(), 'strata-doctor-'));
     try {
       const tenancy = { strategy: 'schema' as const, schemaPrefix: 'tenant_', plugins: ['crm'], maxClients: 500 };
-      const report = await doctor(testConfig(root, { engine: 'pglite', dataPath: join(root, 'pglite'), tenancy }));
+      const report = await doctor(testConfig(root, { engine: 'pglite', dataPath: 'memory://', tenancy }));
       assert.equal(report.exitCode, 0);
       assert.deepEqual(report.tenancy, { ...tenancy, tenants: null, note: 'no tenant registry yet: `strata deploy` (or `strata migrate`) creates it' });
       const lines = doctorLines(report);
