@@ -27,8 +27,15 @@ import type { TenantRoleReport } from '../../tenancy/tenant-doctor.js';
 import type { TenantStatus } from '../../tenancy/tenant-id.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
 
-/** How long doctor waits for each database to answer, in milliseconds. */
+/** How long doctor waits for each database server to answer, in milliseconds. */
 export const DOCTOR_TIMEOUT_MS = 5000;
+
+/**
+ * How long doctor waits for an embedded database (PGlite, SQLite) to open and answer: opening is
+ * local work (loading Wasm, a data directory), not a network wait, and takes seconds on a busy
+ * machine, so the server timeout would report a healthy database as unreachable.
+ */
+export const DOCTOR_EMBEDDED_TIMEOUT_MS = 60_000;
 
 /** One reachability probe in a {@link DoctorReport}. */
 export interface DoctorProbe {
@@ -129,7 +136,8 @@ async function probeDatabase(config: ResolvedConfig, connection: EngineConnectio
   let adapter: DatabaseAdapter | undefined;
   try {
     adapter = await databaseAdapterFor(connection);
-    const probe = await testConnection(adapter, { timeoutMs: DOCTOR_TIMEOUT_MS });
+    const timeoutMs = capabilitiesOf(connection.engine).embedded ? DOCTOR_EMBEDDED_TIMEOUT_MS : DOCTOR_TIMEOUT_MS;
+    const probe = await testConnection(adapter, { timeoutMs });
     if (!probe.ok) return { database: { reachable: false, latencyMs: probe.latencyMs, error: redactSecrets(probe.error ?? 'no answer', secrets), version: null }, tenants: UNREACHABLE_TENANTS };
     const rows = await adapter.queryRaw<{ version?: unknown }>(VERSION_SQL[connection.engine]).catch(() => []);
     const raw = rows[0]?.version;
