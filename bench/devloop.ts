@@ -75,9 +75,9 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /**
- * The variants every step runs on. `strata dev` (PGlite served over the wire protocol) is one
- * more entry here: start `strata dev --detach` in `fresh()` and return the env the CLI needs,
- * stop it after the run.
+ * The variants every step runs on. `pglite via strata dev`: each fresh database is a new data
+ * directory served by `strata dev --detach`; every step (and its floor) reaches it over the wire
+ * protocol, as an app and the CLI do while `strata dev` runs; the servers are stopped at the end.
  */
 const VARIANTS: Variant[] = [
   {
@@ -100,7 +100,21 @@ const VARIANTS: Variant[] = [
     },
     target: (env) => ['postgres', env.DATABASE_URL ?? ''],
   },
+  {
+    name: 'pglite via strata dev',
+    fresh: async (project) => {
+      const env = { STRATA_ENGINE: 'pglite', STRATA_DATA_PATH: join(project, '.data', `dev-${randomBytes(3).toString('hex')}`) };
+      const started = spawnSync(process.execPath, [CLI, 'dev', '--detach', '--json'], { cwd: project, env: { ...process.env, ...env }, encoding: 'utf8' });
+      if (started.status !== 0) throw new Error(`strata dev --detach failed: ${started.stderr}${started.stdout}`);
+      devServers.push({ project, env });
+      return { ...env, STRATA_DEV_URL: (JSON.parse(started.stdout) as { url: string }).url };
+    },
+    target: (env) => ['postgres', env.STRATA_DEV_URL ?? ''],
+  },
 ];
+
+/** The `strata dev` servers the bench started, stopped at the end. */
+const devServers: Array<{ project: string; env: NodeJS.ProcessEnv }> = [];
 
 /** The driver-alone floor: `apply <sql>` on a fresh database, `history`, or `query`. */
 const FLOOR = `
@@ -216,6 +230,7 @@ async function main(): Promise<void> {
     console.log(`demo loop through the CLI on PGlite (sum of the steps above): ${fmt(sum.wall)} s wall, ${fmt(sum.cpu)} s CPU`);
     console.log(`load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (2 cores shared; wall times grow with it, CPU times much less)`);
   } finally {
+    for (const { project, env } of devServers) spawnSync(process.execPath, [CLI, 'dev', 'stop'], { cwd: project, env: { ...process.env, ...env } });
     rmSync(WORK, { recursive: true, force: true });
     for (const name of created) await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch(() => {});
   }
