@@ -5,6 +5,7 @@
  * (`{ kind, originalCode }`), wherever they sit in the error's `cause` chain. Anything it does
  * not recognise — a unique violation, a validation error, a bug — is not transient.
  */
+import { findInErrorChain } from './error-chain.js';
 
 /** Why a failure counts as transient; passed to `onRetry` and written in the retry log line. */
 export type TransientReason =
@@ -130,8 +131,6 @@ const MESSAGES: readonly (readonly [RegExp, TransientReason])[] = [
   [/Client has encountered a connection error and is not queryable/i, 'connection-closed'],
 ];
 
-const MAX_DEPTH = 8;
-
 /**
  * Why `error` is transient, or `undefined` when it is not (or not recognised). Looks at the error,
  * its `cause` chain, `AggregateError.errors`, Prisma's `meta.driverAdapterError` and the adapter
@@ -142,21 +141,7 @@ const MAX_DEPTH = 8;
  * // 'serialization-failure'
  */
 export function classifyError(error: unknown, options: ClassifyErrorOptions = {}): TransientReason | undefined {
-  const seen = new Set<unknown>();
-  const queue: { value: unknown; depth: number }[] = [{ value: error, depth: 0 }];
-  while (queue.length > 0) {
-    const { value, depth } = queue.shift()!;
-    if (value === null || typeof value !== 'object' || seen.has(value) || depth > MAX_DEPTH) continue;
-    seen.add(value);
-    const node = value as Record<string, unknown>;
-    const reason = classifyNode(node, options);
-    if (reason !== undefined) return reason;
-    const meta = node['meta'];
-    const next = [node['cause'], isRecord(meta) ? meta['driverAdapterError'] : undefined];
-    if (Array.isArray(node['errors'])) next.push(...(node['errors'] as unknown[]));
-    for (const child of next) if (child !== undefined) queue.push({ value: child, depth: depth + 1 });
-  }
-  return undefined;
+  return findInErrorChain(error, (node) => classifyNode(node, options));
 }
 
 /**
@@ -224,8 +209,4 @@ function classifyAdapterPayload(kind: string, payload: Record<string, unknown>):
 function isStalePlan(node: Record<string, unknown>): boolean {
   const message = node['message'] ?? node['originalMessage'];
   return typeof message === 'string' && STALE_PLAN.test(message);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object';
 }
