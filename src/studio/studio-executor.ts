@@ -5,9 +5,11 @@
  * them as strings), and `--read-only` refuses writes before they reach the database and,
  * on PostgreSQL engines, inside a READ ONLY transaction as well.
  */
-import type { ArgType, SqlDriverAdapter, SqlQueryable, SqlResultSet } from '@prisma/driver-adapter-utils';
+import type { ArgType, SqlDriverAdapter, SqlQuery, SqlQueryable, SqlResultSet } from '@prisma/driver-adapter-utils';
 import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import { quoteIdent } from '../tenancy/sql.js';
+import type { TenantScope } from '../tenancy/tenant-context.js';
+import { confined, enterStatements, inCleanTransaction, runAll } from '../tenancy/tenant-session.js';
 
 /** One query as Studio sends it. */
 export interface StudioQuery {
@@ -27,6 +29,10 @@ export interface StudioExecutorOptions {
 
 /** Where one request runs: the tenant's schema (search_path) and the schemas it must not see. */
 export interface StudioScope {
+  /** The selected tenant's id. Default: none. */
+  tenant?: string | undefined;
+  /** The selected tenant's database role: its queries run under it, one statement each, as `db.tenant(id)` raw SQL does. Default: none. */
+  role?: string | undefined;
   /** The tenant's schema, first on the search_path. Default: none (shared schemas only). */
   schema?: string | undefined;
   /** The shared schema after it on the search_path, as `db.tenant(id)` sets it. Default `public`. */
@@ -120,6 +126,7 @@ export class StudioExecutor {
       const hidden = mentionsHidden(query.sql, scope.hidden ?? []);
       if (hidden !== undefined) throw new Error(`Schema "${hidden}" belongs to another tenant; switch tenant in Studio to browse it.`);
     }
+    if (this.options.postgresLike === true && scope.schema !== undefined && scope.role !== undefined) return this.runAsTenant(queries, scope);
     const tx = await this.adapter.startTransaction();
     // Prisma's commit protocol: the adapter sent BEGIN; COMMIT/ROLLBACK are ours unless it uses phantom queries.
     const phantom = tx.options.usePhantomQuery;
@@ -142,11 +149,27 @@ export class StudioExecutor {
       throw error;
     }
   }
+
+  /**
+   * A tenant's queries: in one transaction under the tenant's role and search_path, each sent as
+   * one statement, the session cleaned before the connection is reused (`tenant-session.ts`), so
+   * PostgreSQL confines them to the tenant's schema whatever the SQL text.
+   */
+  private runAsTenant(queries: readonly StudioQuery[], scope: StudioScope): Promise<Array<Array<Record<string, unknown>>>> {
+    const tenant: TenantScope = { tenant: scope.tenant ?? scope.schema!, schema: scope.schema!, sharedSchema: scope.sharedSchema ?? 'public', schemaPrefix: '', role: scope.role! };
+    return inCleanTransaction(this.adapter, async (tx) => {
+      if (this.readOnly) await tx.executeRaw({ sql: 'SET TRANSACTION READ ONLY', args: [], argTypes: [] });
+      await runAll(tx, enterStatements(tenant));
+      const out: Array<Array<Record<string, unknown>>> = [];
+      for (const query of queries) out.push(filterHidden(await runOne(tx, query, this.parsesJson(query), (q) => confined(q, this.adapter, tenant)), scope.hidden ?? []));
+      return out;
+    });
+  }
 }
 
-async function runOne(queryable: SqlQueryable, query: StudioQuery, parseJsonColumns: boolean): Promise<Array<Record<string, unknown>>> {
+async function runOne(queryable: SqlQueryable, query: StudioQuery, parseJsonColumns: boolean, wrap: (q: SqlQuery) => SqlQuery = (q) => q): Promise<Array<Record<string, unknown>>> {
   const args = [...query.parameters];
-  const rows = toRows(await queryable.queryRaw({ sql: query.sql, args, argTypes: args.map(argType) }), parseJsonColumns);
+  const rows = toRows(await queryable.queryRaw(wrap({ sql: query.sql, args, argTypes: args.map(argType) })), parseJsonColumns);
   const parse = Object.entries(query.transformations ?? {}).flatMap(([column, how]) => (how === 'json-parse' ? [column] : []));
   for (const row of rows) for (const column of parse) row[column] = parseJson(row[column]);
   return rows;

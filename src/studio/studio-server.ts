@@ -28,7 +28,7 @@ export interface StudioInfo {
   /** Plugin namespaces (schema or table prefix), the schema Studio lists them under, and their tables. */
   plugins: Array<{ owner: string; namespace: string; schema: string; tables: string[] }>;
   /** Active tenants (id → schema); empty without tenancy. */
-  tenants: Array<{ id: string; schema: string }>;
+  tenants: Array<{ id: string; schema: string; role?: string }>;
   /** Tenant selected by `--tenant`, if any. */
   tenant: string | undefined;
   /** The schema tenant-scoped plugins compose into; their tables live in the selected tenant's schema. */
@@ -108,7 +108,7 @@ interface BffRequest {
 
 function scopeFor(info: StudioInfo, tenant: unknown): StudioScope {
   const selected = info.tenants.find((t) => t.id === tenant);
-  return { schema: selected?.schema, sharedSchema: info.sharedSchema, hidden: info.tenants.filter((t) => t !== selected).map((t) => t.schema) };
+  return { tenant: selected?.id, schema: selected?.schema, role: selected?.role, sharedSchema: info.sharedSchema, hidden: info.tenants.filter((t) => t !== selected).map((t) => t.schema) };
 }
 
 /** Answer one BFF procedure the way Prisma Studio's client expects (`[error]` or `[null, result]`). */

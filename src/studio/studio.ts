@@ -13,6 +13,7 @@ import { readMigrationsList } from '../migrate/migrations-dir.js';
 import { registry, registrySchema } from '../tenancy/registry.js';
 import { adapterSql } from '../tenancy/sql.js';
 import { TENANT_PLACEHOLDER_SCHEMA } from '../tenancy/tenant-id.js';
+import { currentDatabase, tenantRoleName } from '../tenancy/tenant-roles.js';
 import { buildPluginMap } from './plugin-map.js';
 import type { PluginMap } from './plugin-map.js';
 import { pluginMapSvg } from './plugin-map-svg.js';
@@ -48,8 +49,12 @@ function describeDatabase(config: ResolvedConfig): string {
 async function tenantsOf(config: ResolvedConfig, adapter: SqlDriverAdapter): Promise<StudioInfo['tenants']> {
   if (config.tenancy === undefined) return [];
   try {
-    const rows = await registry(config, adapterSql(adapter)).list();
-    return rows.filter((r) => r.status === 'active').map((r) => ({ id: r.id, schema: r.schema }));
+    const sql = adapterSql(adapter);
+    const rows = await registry(config, sql).list();
+    const active = rows.filter((r) => r.status === 'active');
+    // Each tenant's browsing runs under its database role, as its raw SQL through db.tenant(id) does.
+    const database = active.length > 0 && capabilitiesOf(config.engine).namespaceStyle === 'schema' ? await currentDatabase(sql) : undefined;
+    return active.map((r) => ({ id: r.id, schema: r.schema, ...(database === undefined ? {} : { role: tenantRoleName(database, r.schema) }) }));
   } catch {
     return []; // no registry yet: no tenant was created
   }

@@ -77,5 +77,15 @@ describe('strata studio with tenancy (PostgreSQL)', () => {
     assert.match(refused[0].message, /another tenant/);
     const unqualified = (await bffQuery(studio!, 'SELECT title FROM "Note"', [], 'acme')) as [null, Array<{ title: string }>];
     assert.deepEqual(unqualified[1], [{ title: 'acme roadmap' }]);
+    // SQL that never names hooli's schema (built at run time) is refused by PostgreSQL itself: acme's queries run under acme's role.
+    const dynamic = `SELECT query_to_xml(format('SELECT title FROM %I."Note"', 'tenant_' || 'hoo' || 'li'), true, false, '') AS x`;
+    const escaped = (await bffQuery(studio!, dynamic, [], 'acme')) as [{ message: string } | null, unknown];
+    assert.ok(escaped[0] !== null, `dynamic SQL reached another tenant's schema: ${JSON.stringify(escaped[1])}`);
+    assert.match(escaped[0].message, /permission denied/);
+    assert.doesNotMatch(JSON.stringify(escaped), /hooli secret/);
+    const multi = (await bffQuery(studio!, `SELECT 1; SET search_path TO tenant_hooli`, [], 'acme')) as [{ message: string } | null, unknown];
+    assert.ok(multi[0] !== null, 'a multi-statement string ran');
+    const who = (await bffQuery(studio!, 'SELECT current_user::text AS who', [], 'acme')) as [null, Array<{ who: string }>];
+    assert.match(who[1][0]!.who, /^tenant_acme__/);
   });
 });
