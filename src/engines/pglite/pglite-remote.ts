@@ -5,6 +5,7 @@
  * PGlite session, where two clients' named statements would collide), and pools that let the
  * process exit as soon as they are idle.
  */
+import { singleStatementFactory } from '../postgres/postgres-single-statement.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrateAdapter } from '../engine-adapter.js';
@@ -19,7 +20,8 @@ export const REMOTE_POOL_MAX = 4;
  * const factory = createRemoteFactory('postgresql://postgres@127.0.0.1:51214/postgres');
  */
 export function createRemoteFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
-  return new PrismaPg({ connectionString: url, max: REMOTE_POOL_MAX, allowExitOnIdle: true });
+  // Tenant raw SQL goes as one statement through it too (see postgres-single-statement.ts).
+  return singleStatementFactory(new PrismaPg({ connectionString: url, max: REMOTE_POOL_MAX, allowExitOnIdle: true }));
 }
 
 /**
