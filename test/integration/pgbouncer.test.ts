@@ -33,7 +33,7 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, stdout, stderr };
 }
 
-describe('through PgBouncer (transaction mode)', { skip: pgbouncerBin() === undefined ? 'pgbouncer is not installed' : false }, () => {
+describe('through PgBouncer (transaction mode)', { skip: pgbouncerBin() === undefined && process.env.CI !== 'true' ? 'pgbouncer is not installed' : false }, () => {
   let fixture: TenantProject;
   let database: Awaited<ReturnType<typeof createPgDatabase>>;
   let project: TestProject;
