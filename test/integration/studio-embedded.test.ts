@@ -12,6 +12,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { getTablesQuery as mysqlTablesQuery } from '@prisma/studio-core/data/mysql-core';
 import { getTablesQuery } from '@prisma/studio-core/data/sqlite-core';
 import mariadb from 'mariadb';
+import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { REPO } from './migrate-race-helpers.js';
 import { bffQuery, startStudio } from './studio-helpers.js';
@@ -59,6 +60,37 @@ describe('strata studio on PGlite (in-process)', () => {
       assert.deepEqual((await db.query('SELECT name FROM plugin_workers."JobDefinition"')).rows, [{ name: 'nightly' }]);
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('strata studio on PGlite while strata dev serves it', () => {
+  let dir = '';
+  let studio: StudioProcess | undefined;
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO, 'dist/cli/bin.js'), '--cwd', dir, ...args], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+
+  before(async () => {
+    dir = pushedDemo('pglite');
+  });
+  after(async () => {
+    await studio?.stop();
+    if (dir) cli('dev', 'stop');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('Studio reaches the database through the dev server (it never opens the directory itself); its writes are what every process sees', async () => {
+    const started = cli('dev', '--detach', '--json');
+    assert.equal(started.status, 0, started.stderr + started.stdout);
+    const { url } = JSON.parse(started.stdout) as { url: string };
+    studio = await startStudio(dir, [], {});
+    const insert = (await bffQuery(studio, 'INSERT INTO "plugin_workers"."JobDefinition" (id, name, handler) VALUES ($1, $2, $3) RETURNING id', ['j2', 'hourly', 'jobs/hourly'])) as [unknown, unknown[]];
+    assert.deepEqual(insert, [null, [{ id: 'j2' }]]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      assert.deepEqual((await client.query('SELECT name FROM plugin_workers."JobDefinition"')).rows, [{ name: 'hourly' }]);
+    } finally {
+      await client.end();
     }
   });
 });
