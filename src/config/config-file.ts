@@ -38,7 +38,8 @@ export async function loadConfigFile(file: string): Promise<ConfigLayer> {
   const jiti = createJiti(import.meta.url, {
     alias: { 'strata/config': selfEntry() },
     moduleCache: false,
-    fsCache: false,
+    // Transpiled configs are cached by content hash (jiti's cache in the OS temp dir): ~0.1 s off every command.
+    fsCache: true,
     interopDefault: true,
   });
   let exported: unknown;
