@@ -129,6 +129,12 @@ export interface TenancyConfig {
   plugins?: string[];
   /** How many tenant clients `db.tenant(id)` keeps cached (LRU). Default `500`. */
   maxClients?: number;
+  /**
+   * PostgreSQL clusters tenants can be placed on, by name: `{ eu: 'postgresql://…', us: '…' }`.
+   * Names: lowercase letters, digits, `_` and `-`, starting with a letter. The URLs may contain
+   * passwords: they are redacted like `url`. Default: none (every tenant on the primary).
+   */
+  clusters?: Record<string, string>;
 }
 
 /** {@link TenancyConfig} with defaults applied. */
@@ -138,6 +144,8 @@ export interface ResolvedTenancy {
   /** Tenant-scoped plugin names, sorted. */
   plugins: string[];
   maxClients: number;
+  /** See {@link TenancyConfig.clusters}. Absent when none are configured. May contain passwords: redact before printing. */
+  clusters?: Record<string, string>;
 }
 
 /** A plugin after discovery. */
