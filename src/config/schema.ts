@@ -153,8 +153,21 @@ function deepestIssue(issue: Issue): Issue {
   return inner ? deepestIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue) : issue;
 }
 
+/**
+ * What a union expected: its branches' types, through nested unions (appsettings' `true | "true"`
+ * inside `boolean | 'auto'`), and the literals of its own branches (`"auto"`).
+ */
 function unionExpectation(issue: Extract<Issue, { code: 'invalid_union' }>): string {
   const types = new Set<string>();
-  for (const branch of issue.errors) for (const sub of branch) if (sub.code === 'invalid_type') types.add(article(sub.expected));
+  const collect = (union: Extract<Issue, { code: 'invalid_union' }>, top: boolean): void => {
+    for (const branch of union.errors) {
+      for (const sub of branch) {
+        if (sub.code === 'invalid_type') types.add(article(sub.expected));
+        else if (sub.code === 'invalid_union' && sub.path.length === 0) collect(sub, false);
+        else if (top && sub.code === 'invalid_value' && sub.path.length === 0) for (const v of sub.values) types.add(JSON.stringify(v));
+      }
+    }
+  };
+  collect(issue, true);
   return types.size > 0 ? [...types].join(' or ') : issue.message;
 }
