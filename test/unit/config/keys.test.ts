@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { README, renderConfigKeysTable, withConfigKeysTable } from '../../../scripts/config-keys-readme.js';
-import { configSecrets, ENV_KEYS, redactConfig, redactSecrets } from '../../../src/config/index.js';
+import { configSecrets, DEFAULTS, ENV_KEYS, redactConfig, redactSecrets } from '../../../src/config/index.js';
 import { SECRET_KEYS, setAtPath } from '../../../src/config/key-schemas.js';
 import { CONFIG_KEYS, configKeyRows, isGroup } from '../../../src/config/keys.js';
 import { strataConfigSchema } from '../../../src/config/schema.js';
@@ -42,6 +42,27 @@ describe('the config key table', () => {
       const printed = JSON.stringify(redactConfig(config as unknown as ResolvedConfig));
       assert.ok(!printed.includes(password), `redactConfig leaves "${name}" in ${printed}`);
       assert.ok(!redactSecrets(`connecting with ${password}`, secrets).includes(password), name);
+    }
+  });
+
+  // dataPath's defaults are the engines' (their descriptors): not compared here.
+  test('each documented default is the one resolve applies (DEFAULTS)', () => {
+    const applied: Record<string, unknown> = {
+      engine: DEFAULTS.engine,
+      schema: DEFAULTS.schema[0],
+      plugins: `['${DEFAULTS.plugins[0]}']`,
+      output: DEFAULTS.output,
+      migrations: DEFAULTS.migrations,
+      seed: DEFAULTS.seed,
+      readYourWritesMs: DEFAULTS.readYourWritesMs,
+      runtime: DEFAULTS.runtime,
+      'tenancy.strategy': DEFAULTS.tenancy.strategy,
+      'tenancy.schemaPrefix': DEFAULTS.tenancy.schemaPrefix,
+      'tenancy.maxClients': DEFAULTS.tenancy.maxClients,
+    };
+    for (const [name, value] of Object.entries(applied)) {
+      const documented = CONFIG_KEYS[name as keyof typeof CONFIG_KEYS].default;
+      assert.ok(documented.includes(String(value)), `${name}: the table says ${documented}, resolve applies ${String(value)}`);
     }
   });
 
