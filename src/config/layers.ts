@@ -40,13 +40,18 @@ export function mergeLayers(layers: readonly ConfigLayer[]): { values: StrataCon
   return { values, origins };
 }
 
-/** Origins for every key `values` sets, all from `label` (`connection` fields as `connection.<field>`). */
+/**
+ * Origins for every key `values` sets, all from `label`; a group's fields as `<group>.<field>`
+ * (`connection.host`, `tenancy.clusters`), an empty group (`tenancy: {}`) as the group itself.
+ */
 export function originsOf(values: StrataConfig, label: string): Record<string, string> {
   const origins: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
-    if (key === 'connection' && value && typeof value === 'object') {
-      for (const [field, v] of Object.entries(value)) if (v !== undefined) origins[`connection.${field}`] = label;
+    if (GROUP_KEYS.includes(key) && value && typeof value === 'object') {
+      const fields = Object.entries(value).filter(([, v]) => v !== undefined);
+      for (const [field] of fields) origins[`${key}.${field}`] = label;
+      if (fields.length === 0) origins[key] = label;
     } else {
       origins[key] = label;
     }

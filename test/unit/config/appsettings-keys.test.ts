@@ -121,7 +121,7 @@ describe('appsettings.json supports every config key', () => {
     assert.deepEqual(config.replicas, ['postgresql://ro:pw-replica@r1/app', 'postgresql://ro:pw-replica@r2/app']);
     assert.equal(config.readYourWritesMs, 250);
     assert.deepEqual(config.tenancy, { strategy: 'schema', schemaPrefix: 'org_', plugins: ['crm'], maxClients: 20, clusters: { eu: 'postgresql://app:pw-eu@eu/app' } });
-    for (const key of ['directUrl', 'preparedStatements', 'replicas', 'readYourWritesMs', 'tenancy']) assert.equal(config.source.origins?.[key], 'appsettings.json', key);
+    for (const key of ['directUrl', 'preparedStatements', 'replicas', 'readYourWritesMs', 'tenancy.plugins', 'tenancy.clusters']) assert.equal(config.source.origins?.[key], 'appsettings.json', key);
     const printed = JSON.stringify(redactConfig(config));
     for (const secret of ['pw-url', 'pw-direct', 'pw-replica', 'pw-eu']) assert.ok(!printed.includes(secret), secret);
   });
@@ -130,6 +130,7 @@ describe('appsettings.json supports every config key', () => {
     const root = tempProject({ 'appsettings.json': JSON.stringify({ Strata: { Database: { Engine: 'postgres', Url: 'postgresql://db/app' }, Tenancy: {} } }) });
     const config = await loadConfig({ cwd: root, env: {} });
     assert.deepEqual(config.tenancy, { strategy: 'schema', schemaPrefix: 'tenant_', plugins: [], maxClients: 500 });
+    assert.equal(config.source.origins?.tenancy, 'appsettings.json');
   });
 
   test('tenancy merges field by field: strata.config.ts names the plugins, appsettings.Production.json adds the clusters', async () => {
@@ -140,6 +141,17 @@ describe('appsettings.json supports every config key', () => {
     });
     const config = await loadConfig({ cwd: root, env: { NODE_ENV: 'Production' } });
     assert.deepEqual(config.tenancy, { strategy: 'schema', schemaPrefix: 'tenant_', plugins: ['crm'], maxClients: 7, clusters: { eu: 'postgresql://eu/app' } });
+    assert.equal(config.source.origins?.['tenancy.plugins'], 'strata.config.ts');
+    assert.equal(config.source.origins?.['tenancy.clusters'], 'appsettings.Production.json');
+  });
+
+  test('a tenant plugin that does not exist is blamed on the source that named it', async () => {
+    const root = tempProject({
+      'strata.config.ts': `export default { engine: 'postgres', url: 'postgresql://db/app', tenancy: { maxClients: 7 } };\n`,
+      'appsettings.json': JSON.stringify({ Strata: { Tenancy: { Plugins: ['billing'] } } }),
+    });
+    const error = await rejection(loadConfig({ cwd: root, env: {} }), 'CONFIG_INVALID');
+    assert.match(error.message, /^Invalid config in appsettings\.json: "tenancy\.plugins" names plugin "billing"/);
   });
 
   test('a mistyped key below Tenancy suggests the right one', async () => {
