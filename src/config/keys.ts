@@ -51,7 +51,7 @@ const extensionName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/, { error
 const previewFeature = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: 'a Prisma preview feature name (e.g. "fullTextSearchPostgres")' });
 const milliseconds = z.number().int().min(0, { error: 'a whole number of milliseconds, 0 or more' });
 const maxClients = z.number().int().min(1, { error: 'a whole number, 1 or more' });
-const clusterName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'a cluster name of lowercase letters, digits, "_" and "-", starting with a letter' });
+const clusterName = z.string().regex(/^(?!main$)[a-z][a-z0-9_]{0,30}$/, { error: 'a cluster name: lowercase letters, digits and "_", starting with a letter, not "main"' });
 
 /** JSON spellings .NET-style hosts use: `"true"`/`"False"` for booleans, `"5432"` for integers. */
 const looseBool = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False']).transform((v) => v.toLowerCase() === 'true')]);
@@ -128,9 +128,9 @@ export const CONFIG_KEYS = {
   'tenancy.clusters': key({
     schema: z.record(clusterName, nonEmpty),
     appsettings: 'Tenancy.Clusters',
-    default: 'none',
+    default: '`{}`',
     secret: true,
-    doc: 'PostgreSQL clusters tenants can be placed on: `{ <name>: <connection URL> }`',
+    doc: 'more PostgreSQL clusters tenants can be placed on, by name: `{ <name>: <connection URL> }`; `url` is the cluster `main`, which holds the registry',
   }),
   runtime: key({ schema: z.enum(RUNTIMES), appsettings: 'Runtime', env: 'STRATA_RUNTIME', default: '`nodejs`', doc: "runtime the generated client and `db` module target: `nodejs`, `deno`, `bun` (Prisma's `workerd`/`cloudflare`, `vercel-edge`/`edge-light` are accepted, but `generate` refuses them; see [Runtimes](#runtimes-node-deno-bun))" }),
   directUrl: key({ schema: nonEmpty, appsettings: 'Database.DirectUrl', env: 'DIRECT_URL', default: '`url`', secret: true, doc: 'PostgreSQL: the URL migrations, their lock, shadow databases and tenant provisioning use (past a pooler)' }),

@@ -130,9 +130,10 @@ export interface TenancyConfig {
   /** How many tenant clients `db.tenant(id)` keeps cached (LRU). Default `500`. */
   maxClients?: number;
   /**
-   * PostgreSQL clusters tenants can be placed on, by name: `{ eu: 'postgresql://…', us: '…' }`.
-   * Names: lowercase letters, digits, `_` and `-`, starting with a letter. The URLs may contain
-   * passwords: they are redacted like `url`. Default: none (every tenant on the primary).
+   * More PostgreSQL clusters tenants may be placed on, by name (lowercase identifier, not `main`):
+   * `{ eu: 'postgresql://…' }`. The config's `url` is the cluster `main`, which holds the registry.
+   * Each cluster gets its own pool (the URL's `connection_limit`, default as for `url`). Default `{}`.
+   * @example clusters: { eu: process.env.EU_DATABASE_URL! }
    */
   clusters?: Record<string, string>;
 }
@@ -144,7 +145,7 @@ export interface ResolvedTenancy {
   /** Tenant-scoped plugin names, sorted. */
   plugins: string[];
   maxClients: number;
-  /** See {@link TenancyConfig.clusters}. Absent when none are configured. May contain passwords: redact before printing. */
+  /** Extra clusters by name (see {@link TenancyConfig.clusters}); `{}` (or absent) when none. */
   clusters?: Record<string, string>;
 }
 

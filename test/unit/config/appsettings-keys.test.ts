@@ -36,7 +36,7 @@ const SAMPLES: Record<string, [config: unknown, appsettings: unknown]> = {
   'tenancy.schemaPrefix': ['t_', 't_'],
   'tenancy.plugins': [['crm'], ['crm']],
   'tenancy.maxClients': [10, '10'],
-  'tenancy.clusters': [{ eu: 'postgresql://app:pw-eu@eu/app', 'us-2': 'postgresql://us/app' }, { eu: 'postgresql://app:pw-eu@eu/app', 'us-2': 'postgresql://us/app' }],
+  'tenancy.clusters': [{ eu: 'postgresql://app:pw-eu@eu/app', us_2: 'postgresql://us/app' }, { eu: 'postgresql://app:pw-eu@eu/app', us_2: 'postgresql://us/app' }],
   runtime: ['deno', 'deno'],
   directUrl: ['postgresql://app:pw-direct@db:5432/app', 'postgresql://app:pw-direct@db:5432/app'],
   preparedStatements: [false, 'false'],
@@ -129,7 +129,7 @@ describe('appsettings.json supports every config key', () => {
   test('"Tenancy": {} turns tenancy on with its defaults', async () => {
     const root = tempProject({ 'appsettings.json': JSON.stringify({ Strata: { Database: { Engine: 'postgres', Url: 'postgresql://db/app' }, Tenancy: {} } }) });
     const config = await loadConfig({ cwd: root, env: {} });
-    assert.deepEqual(config.tenancy, { strategy: 'schema', schemaPrefix: 'tenant_', plugins: [], maxClients: 500 });
+    assert.deepEqual(config.tenancy, { strategy: 'schema', schemaPrefix: 'tenant_', plugins: [], maxClients: 500, clusters: {} });
     assert.equal(config.source.origins?.tenancy, 'appsettings.json');
   });
 
@@ -161,13 +161,17 @@ describe('appsettings.json supports every config key', () => {
     assert.equal(error.hint, 'Did you mean "SchemaPrefix"? Fix "Strata.Tenancy.SchemaPrefx" in appsettings.json.');
   });
 
-  test('a bad cluster name is refused with the rule, its URL masked', async () => {
+  test('a bad cluster name (or "main", the primary) is refused with the rule, its URL never shown', async () => {
     const root = tempProject({ 'appsettings.json': JSON.stringify({ Strata: { Tenancy: { Clusters: { 'EU West': 'postgresql://app:pw-eu@eu/app' } } } }) });
     const error = await rejection(loadConfig({ cwd: root, env: {} }), 'CONFIG_INVALID');
     assert.equal(
       error.message,
-      'Invalid config in appsettings.json: "Strata.Tenancy.Clusters.EU West" is not a valid name; expected a cluster name of lowercase letters, digits, "_" and "-", starting with a letter.',
+      'Invalid config in appsettings.json: "Strata.Tenancy.Clusters.EU West" is not a valid name; expected a cluster name: lowercase letters, digits and "_", starting with a letter, not "main".',
     );
+    const main = tempProject({ 'strata.config.ts': `export default { tenancy: { clusters: { main: 'postgresql://app:pw-main@db/app' } } };\n` });
+    const second = await rejection(loadConfig({ cwd: main, env: {} }), 'CONFIG_INVALID');
+    assert.match(second.message, /^Invalid config in strata\.config\.ts: "tenancy\.clusters\.main" is not a valid name;/);
+    assert.ok(!second.message.includes('pw-main'));
   });
 
   test('strings that are no number or boolean are refused, naming the key', async () => {
