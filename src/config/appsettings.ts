@@ -1,15 +1,16 @@
 /**
  * Reads the `Strata` block of `appsettings.json` and `appsettings.<Environment>.json`, the
  * way .NET-style hosts configure a database: PascalCase keys (matched case-insensitively),
- * comments and trailing commas allowed. Other top-level blocks are left alone.
+ * comments and trailing commas allowed. Every config key has its path there (`CONFIG_KEYS`:
+ * `Strata.Database.Host`, `Strata.Tenancy.Clusters`, …). Other top-level blocks are left alone.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import type { ConfigLayer } from './layers.js';
 import { originsOf } from './layers.js';
-import { APPSETTINGS_KEYS, appsettingsSchema, configIssueError } from './schema.js';
-import type { StrataConfig } from './types.js';
+import { canonicalKeys, configFromAppsettings } from './key-schemas.js';
+import { appsettingsSchema, configIssueError } from './schema.js';
 
 /**
  * The appsettings files of `root` that exist, in merge order: `appsettings.json`, then
@@ -52,56 +53,11 @@ export function readAppsettings(file: string, label: string): ConfigLayer | unde
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
   const strataKey = Object.keys(json).find((k) => k.toLowerCase() === 'strata');
   if (strataKey === undefined) return undefined;
-  const block = canonicalKeys((json as Record<string, unknown>)[strataKey], APPSETTINGS_KEYS.strata);
-  if (block && typeof block === 'object' && !Array.isArray(block)) {
-    const b = block as Record<string, unknown>;
-    if (b.Database !== undefined) b.Database = canonicalKeys(b.Database, APPSETTINGS_KEYS.database);
-    if (Array.isArray(b.Plugins)) b.Plugins = b.Plugins.map((p) => canonicalKeys(p, APPSETTINGS_KEYS.plugin));
-  }
+  const block = canonicalKeys((json as Record<string, unknown>)[strataKey], appsettingsSchema);
   const parsed = appsettingsSchema.safeParse(block);
   if (!parsed.success) throw configIssueError(parsed.error.issues, block, { label, keyPrefix: 'Strata' }, appsettingsSchema);
-  const s = parsed.data;
-  const d = s.Database ?? {};
-  const connection = {
-    host: d.Host,
-    port: d.Port,
-    database: d.Database,
-    username: d.Username,
-    password: d.Password,
-    ssl: d.Ssl,
-  };
-  const hasConnection = Object.values(connection).some((v) => v !== undefined);
-  const values: StrataConfig = dropUndefined({
-    engine: d.Engine,
-    url: d.Url,
-    dataPath: d.DataPath,
-    connection: hasConnection ? dropUndefined(connection) : undefined,
-    plugins: s.Plugins?.map((p) => (typeof p === 'string' ? p : dropUndefined({ name: p.Name, path: p.Path, tenantScoped: p.TenantScoped }))),
-    schema: s.Schema,
-    output: s.Output,
-    migrations: s.Migrations,
-    seed: s.Seed,
-    appNamespace: s.AppNamespace,
-    runtime: s.Runtime,
-    extensions: s.Extensions,
-    previewFeatures: s.PreviewFeatures,
-    relationMode: s.RelationMode,
-  });
+  const values = configFromAppsettings(parsed.data);
   return { label, file, values, origins: originsOf(values, label) };
-}
-
-/** Renames keys of `value` that match a canonical key case-insensitively; other keys stay (and are reported as unknown). */
-function canonicalKeys(value: unknown, keys: readonly string[]): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    out[keys.find((k) => k.toLowerCase() === key.toLowerCase()) ?? key] = v;
-  }
-  return out;
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function lineColumn(text: string, position: number): string {

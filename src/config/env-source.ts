@@ -1,35 +1,20 @@
 /**
- * The environment as a config source: `DATABASE_URL`, `STRATA_ENGINE`, `STRATA_DATA_PATH`,
- * `STRATA_RUNTIME`.
- * Empty values count as unset.
+ * The environment as a config source: the variables of `CONFIG_KEYS` (`DATABASE_URL`,
+ * `STRATA_ENGINE`, `STRATA_DATA_PATH`, `STRATA_RUNTIME`, `DIRECT_URL`). Empty values count as unset.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { z } from 'zod';
-import { ENGINES } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
+import type { EnvKeys } from './key-schemas.js';
+import { buildEnvKeys, buildEnvSchema, configFromEnv } from './key-schemas.js';
 import type { ConfigLayer } from './layers.js';
-import { RUNTIMES } from './runtimes.js';
 import { configIssueError } from './schema.js';
-import type { StrataConfig } from './types.js';
 
-/** Environment variables Strata reads, and the config key each one sets. */
-export const ENV_KEYS = {
-  DATABASE_URL: 'url',
-  STRATA_ENGINE: 'engine',
-  STRATA_DATA_PATH: 'dataPath',
-  STRATA_RUNTIME: 'runtime',
-  DIRECT_URL: 'directUrl',
-} as const satisfies Record<string, keyof StrataConfig>;
+/** Environment variables Strata reads, and the config key each one sets (the `env` column of `CONFIG_KEYS`). */
+export const ENV_KEYS: EnvKeys = buildEnvKeys();
 
-const envSchema = z.object({
-  STRATA_ENGINE: z.enum(ENGINES).optional(),
-  DATABASE_URL: z.string().optional(),
-  STRATA_DATA_PATH: z.string().optional(),
-  STRATA_RUNTIME: z.enum(RUNTIMES).optional(),
-  DIRECT_URL: z.string().optional(),
-});
+const envSchema = buildEnvSchema();
 
 /**
  * The values `env` sets. `dotenv` holds variables read from a `.env` file: they apply only
@@ -38,7 +23,6 @@ const envSchema = z.object({
  * @throws StrataError `CONFIG_INVALID` when `STRATA_ENGINE` names no engine.
  */
 export function envLayer(env: NodeJS.ProcessEnv, dotenv: Record<string, string | undefined> = {}): ConfigLayer {
-  const values: Record<string, string> = {};
   const origins: Record<string, string> = {};
   const raw: Record<string, string> = {};
   for (const [name, key] of Object.entries(ENV_KEYS)) {
@@ -47,12 +31,11 @@ export function envLayer(env: NodeJS.ProcessEnv, dotenv: Record<string, string |
     const value = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile !== undefined && fromFile !== '' ? fromFile : undefined;
     if (value === undefined) continue;
     raw[name] = value;
-    values[key] = value;
     origins[key] = value === fromEnv ? name : `${name} (.env)`;
   }
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) throw configIssueError(parsed.error.issues, raw, { label: 'the environment' }, envSchema);
-  return { label: 'the environment', values: values as StrataConfig, origins };
+  return { label: 'the environment', values: configFromEnv(parsed.data, ENV_KEYS), origins };
 }
 
 /**

@@ -2,6 +2,7 @@
  * A config source after reading and validating it on its own: the values it sets and, for
  * each key, the label of where it came from (for messages and `ResolvedConfig.source`).
  */
+import { GROUP_KEYS } from './key-schemas.js';
 import type { StrataConfig } from './types.js';
 
 /** One source's contribution. */
@@ -17,8 +18,9 @@ export interface ConfigLayer {
 }
 
 /**
- * Merges layers in order: a later layer's key replaces an earlier one's; `connection` is
- * merged field by field; arrays (`plugins`, `schema`) are replaced, not concatenated.
+ * Merges layers in order: a later layer's key replaces an earlier one's; the groups
+ * (`connection`, `tenancy`) are merged field by field; arrays (`plugins`, `schema`) and
+ * records (`tenancy.clusters`) are replaced, not concatenated.
  */
 export function mergeLayers(layers: readonly ConfigLayer[]): { values: StrataConfig; origins: Record<string, string> } {
   const values: StrataConfig = {};
@@ -26,8 +28,9 @@ export function mergeLayers(layers: readonly ConfigLayer[]): { values: StrataCon
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer.values) as Array<[keyof StrataConfig, unknown]>) {
       if (value === undefined) continue;
-      if (key === 'connection') {
-        values.connection = { ...values.connection, ...stripUndefined(value as object) };
+      if (GROUP_KEYS.includes(key)) {
+        const before = (values as Record<string, object | undefined>)[key];
+        (values as Record<string, unknown>)[key] = { ...before, ...stripUndefined(value as object) };
       } else {
         (values as Record<string, unknown>)[key] = value;
       }
@@ -37,13 +40,18 @@ export function mergeLayers(layers: readonly ConfigLayer[]): { values: StrataCon
   return { values, origins };
 }
 
-/** Origins for every key `values` sets, all from `label` (`connection` fields as `connection.<field>`). */
+/**
+ * Origins for every key `values` sets, all from `label`; a group's fields as `<group>.<field>`
+ * (`connection.host`, `tenancy.clusters`), an empty group (`tenancy: {}`) as the group itself.
+ */
 export function originsOf(values: StrataConfig, label: string): Record<string, string> {
   const origins: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
-    if (key === 'connection' && value && typeof value === 'object') {
-      for (const [field, v] of Object.entries(value)) if (v !== undefined) origins[`connection.${field}`] = label;
+    if (GROUP_KEYS.includes(key) && value && typeof value === 'object') {
+      const fields = Object.entries(value).filter(([, v]) => v !== undefined);
+      for (const [field] of fields) origins[`${key}.${field}`] = label;
+      if (fields.length === 0) origins[key] = label;
     } else {
       origins[key] = label;
     }

@@ -103,20 +103,23 @@ function safeEncodeUri(value: string): string | undefined {
 }
 
 /**
- * The secrets a resolved config holds, for {@link redactSecrets}: the URL's, the direct URL's, the connection
- * password, and every replica URL's.
+ * The secrets a resolved config holds, for {@link redactSecrets}: those of every key the key table
+ * marks secret — the URL's, the direct URL's, the connection password, every replica URL's and
+ * every tenant cluster URL's (`test/unit/config/keys.test.ts` checks that this covers the table).
  */
 export function configSecrets(config: {
   url?: string | undefined;
   directUrl?: string | undefined;
   connection?: Pick<ConnectionFields, 'password'> | undefined;
   replicas?: readonly string[];
+  tenancy?: { clusters?: Record<string, string> | undefined } | undefined;
 }): string[] {
   const secrets: string[] = [];
   if (config.url !== undefined) secrets.push(...secretsOf(config.url));
   if (config.directUrl !== undefined) secrets.push(...secretsOf(config.directUrl));
   if (config.connection?.password) secrets.push(config.connection.password);
   for (const replica of config.replicas ?? []) secrets.push(...secretsOf(replica));
+  for (const cluster of Object.values(config.tenancy?.clusters ?? {})) secrets.push(...secretsOf(cluster));
   return [...new Set(secrets)];
 }
 
@@ -142,14 +145,19 @@ export function envSecrets(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * A copy of `config` that is safe to print: the URL and replica URLs redacted and the
- * connection password replaced by `****`.
+ * A copy of `config` that is safe to print: the URL, direct URL, replica and tenant cluster URLs
+ * redacted and the connection password replaced by `****`.
  */
 export function redactConfig(config: ResolvedConfig): ResolvedConfig {
+  const clusters = config.tenancy?.clusters;
   return {
     ...config,
     url: config.url === undefined ? undefined : redactUrl(config.url),
+    ...(config.directUrl === undefined ? {} : { directUrl: redactUrl(config.directUrl) }),
     replicas: config.replicas.map(redactUrl),
+    ...(config.tenancy === undefined || clusters === undefined
+      ? {}
+      : { tenancy: { ...config.tenancy, clusters: Object.fromEntries(Object.entries(clusters).map(([name, url]) => [name, redactUrl(url)])) } }),
     connection:
       config.connection === undefined
         ? undefined

@@ -152,7 +152,7 @@ function resolveTenancy(values: StrataConfig, plugins: readonly ResolvedPlugin[]
   if (missing !== undefined) {
     throw new StrataError(
       'CONFIG_INVALID',
-      `Invalid config in ${origins.tenancy ?? 'strata.config'}: "tenancy.plugins" names plugin "${missing}", which is not among the discovered plugins (${[...known].join(', ') || 'none'}).`,
+      `Invalid config in ${origins['tenancy.plugins'] ?? origins.tenancy ?? 'strata.config'}: "tenancy.plugins" names plugin "${missing}", which is not among the discovered plugins (${[...known].join(', ') || 'none'}).`,
       { hint: 'Name a plugin folder that exists, or add it to "plugins".' },
     );
   }
@@ -161,5 +161,6 @@ function resolveTenancy(values: StrataConfig, plugins: readonly ResolvedPlugin[]
     schemaPrefix: tenancy?.schemaPrefix ?? DEFAULTS.tenancy.schemaPrefix,
     plugins: names,
     maxClients: tenancy?.maxClients ?? DEFAULTS.tenancy.maxClients,
+    clusters: { ...(tenancy?.clusters ?? {}) },
   };
 }

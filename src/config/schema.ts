@@ -3,97 +3,16 @@
  * problem into a message naming the source, the key path, what was found and what is expected.
  */
 import { z } from 'zod';
-import { ENGINES } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
-import { PLUGIN_NAME_PATTERN, PLUGIN_NAME_RULE } from './plugin-name.js';
+import { buildAppsettingsSchema, buildConfigSchema } from './key-schemas.js';
 import { REDACTED, redactUrl } from './redact.js';
-import { RUNTIMES } from './runtimes.js';
 import { didYouMean } from './suggest.js';
 
-const port = z.number().int().min(1, { error: 'an integer between 1 and 65535' }).max(65535, { error: 'an integer between 1 and 65535' });
-const nonEmpty = z.string().min(1, { error: 'a non-empty string' });
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'a schema name of letters, digits and "_" (at most 63)' });
-const pluginName = z.string().regex(PLUGIN_NAME_PATTERN, { error: `a name matching ${PLUGIN_NAME_PATTERN.source} (${PLUGIN_NAME_RULE})` });
-const stringOrList = z.union([nonEmpty, z.array(nonEmpty)]);
-const extensionName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/, { error: 'an extension name of letters, digits, "_" and "-" (e.g. "citext", "uuid-ossp")' });
-const previewFeature = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: 'a Prisma preview feature name (e.g. "fullTextSearchPostgres")' });
-const relationMode = z.enum(['foreignKeys', 'prisma']);
+/** `strata.config.ts` (and the merged result), camelCase keys, no unknown keys: derived from `CONFIG_KEYS`. */
+export const strataConfigSchema = buildConfigSchema();
 
-/** `strata.config.ts` (and the merged result), camelCase keys, no unknown keys. */
-export const strataConfigSchema = z.strictObject({
-  engine: z.enum(ENGINES).optional(),
-  url: nonEmpty.optional(),
-  connection: z
-    .strictObject({
-      host: nonEmpty.optional(),
-      port: port.optional(),
-      database: nonEmpty.optional(),
-      username: nonEmpty.optional(),
-      password: z.string().optional(),
-      ssl: z.boolean().optional(),
-    })
-    .optional(),
-  dataPath: nonEmpty.optional(),
-  schema: stringOrList.optional(),
-  plugins: z.array(z.union([nonEmpty, z.strictObject({ name: pluginName, path: nonEmpty, tenantScoped: z.boolean().optional() })])).optional(),
-  output: nonEmpty.optional(),
-  migrations: nonEmpty.optional(),
-  seed: nonEmpty.optional(),
-  appNamespace: identifier.optional(),
-  replicas: z.array(nonEmpty).optional(),
-  readYourWritesMs: z.number().int().min(0, { error: 'a whole number of milliseconds, 0 or more' }).optional(),
-  tenancy: z
-    .strictObject({
-      strategy: z.literal('schema').optional(),
-      schemaPrefix: z.string().regex(/^[a-z][a-z0-9_]{0,14}$/, { error: 'a prefix of lowercase letters, digits and "_", starting with a letter (at most 15)' }).optional(),
-      plugins: z.array(pluginName).optional(),
-      maxClients: z.number().int().min(1, { error: 'a whole number, 1 or more' }).optional(),
-    })
-    .optional(),
-  runtime: z.enum(RUNTIMES).optional(),
-  directUrl: nonEmpty.optional(),
-  preparedStatements: z.union([z.boolean(), z.literal('auto')]).optional(),
-  extensions: z.array(z.union([extensionName, z.strictObject({ name: extensionName, schema: identifier.optional(), version: nonEmpty.optional() })])).optional(),
-  previewFeatures: z.array(previewFeature).optional(),
-  relationMode: relationMode.optional(),
-});
-
-const looseBool = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False']).transform((v) => v.toLowerCase() === 'true')]);
-const loosePort = z.union([port, z.string().regex(/^\d{1,5}$/, { error: 'an integer between 1 and 65535' }).transform(Number).pipe(port)]);
-
-/** The `Strata` block of `appsettings*.json`, PascalCase keys (matched case-insensitively before this runs). */
-export const appsettingsSchema = z.strictObject({
-  Database: z
-    .strictObject({
-      Engine: z.enum(ENGINES).optional(),
-      Url: nonEmpty.optional(),
-      Host: nonEmpty.optional(),
-      Port: loosePort.optional(),
-      Database: nonEmpty.optional(),
-      Username: nonEmpty.optional(),
-      Password: z.string().optional(),
-      DataPath: nonEmpty.optional(),
-      Ssl: looseBool.optional(),
-    })
-    .optional(),
-  Plugins: z.array(z.union([nonEmpty, z.strictObject({ Name: pluginName, Path: nonEmpty, TenantScoped: looseBool.optional() })])).optional(),
-  Schema: stringOrList.optional(),
-  Output: nonEmpty.optional(),
-  Migrations: nonEmpty.optional(),
-  Seed: nonEmpty.optional(),
-  AppNamespace: identifier.optional(),
-  Runtime: z.enum(RUNTIMES).optional(),
-  Extensions: z.array(extensionName).optional(),
-  PreviewFeatures: z.array(previewFeature).optional(),
-  RelationMode: relationMode.optional(),
-});
-
-/** The canonical key names of every object in {@link appsettingsSchema}, for case-insensitive matching. */
-export const APPSETTINGS_KEYS = {
-  strata: ['Database', 'Plugins', 'Schema', 'Output', 'Migrations', 'Seed', 'AppNamespace', 'Runtime', 'Extensions', 'PreviewFeatures', 'RelationMode'],
-  database: ['Engine', 'Url', 'Host', 'Port', 'Database', 'Username', 'Password', 'DataPath', 'Ssl'],
-  plugin: ['Name', 'Path', 'TenantScoped'],
-} as const;
+/** The `Strata` block of `appsettings*.json`, PascalCase keys (matched case-insensitively before this runs): derived from `CONFIG_KEYS`. */
+export const appsettingsSchema = buildAppsettingsSchema();
 
 type Issue = z.core.$ZodIssue;
 
@@ -177,6 +96,11 @@ export function configIssueError(issues: readonly Issue[], input: unknown, sourc
       expected = article(issue.expected);
       break;
     }
+    case 'invalid_key': {
+      found = 'not a valid name';
+      expected = issue.issues[0]?.message ?? issue.message;
+      break;
+    }
     case 'invalid_union': {
       const value = valueAt(input, path);
       found = describeValue(value, lastKey);
@@ -229,8 +153,21 @@ function deepestIssue(issue: Issue): Issue {
   return inner ? deepestIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue) : issue;
 }
 
+/**
+ * What a union expected: its branches' types, through nested unions (appsettings' `true | "true"`
+ * inside `boolean | 'auto'`), and the literals of its own branches (`"auto"`).
+ */
 function unionExpectation(issue: Extract<Issue, { code: 'invalid_union' }>): string {
   const types = new Set<string>();
-  for (const branch of issue.errors) for (const sub of branch) if (sub.code === 'invalid_type') types.add(article(sub.expected));
+  const collect = (union: Extract<Issue, { code: 'invalid_union' }>, top: boolean): void => {
+    for (const branch of union.errors) {
+      for (const sub of branch) {
+        if (sub.code === 'invalid_type') types.add(article(sub.expected));
+        else if (sub.code === 'invalid_union' && sub.path.length === 0) collect(sub, false);
+        else if (top && sub.code === 'invalid_value' && sub.path.length === 0) for (const v of sub.values) types.add(JSON.stringify(v));
+      }
+    }
+  };
+  collect(issue, true);
   return types.size > 0 ? [...types].join(' or ') : issue.message;
 }
