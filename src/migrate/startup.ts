@@ -17,6 +17,7 @@ import { providerOf } from './migrate-session.js';
 import { readMigrationsList } from './migrations-dir.js';
 import { unsupportedEngineError } from './native-engine.js';
 import { isSchemaVersion, readSchemaVersion, schemaVersionAheadError, writeSchemaVersion } from './schema-version.js';
+import type { StartupFanOutOptions, StartupFanOutResult } from '../tenancy/fan-out.js';
 
 /** Where `migrateOnStartup` reports what it does. `console` fits. */
 export interface StartupLogger {
@@ -49,6 +50,14 @@ export interface MigrateOnStartupOptions {
   timeoutMs?: number;
   /** Receives progress: the lock wait (every second), the decision, each applied migration. Default: silent. */
   logger?: StartupLogger;
+  /**
+   * After the shared history, bring every tenant to the tenant template level (tenancy must be
+   * configured), under the same migration lock: `true` (4 tenants at a time) or `{ concurrency,
+   * onProgress }`. A failing tenant is marked `failed` in the registry and reported in
+   * `result.tenants.failed` (and to the logger); the call still resolves, so the app starts.
+   * Runs also when the schema version gate finds the shared schema current. Default: off.
+   */
+  tenants?: boolean | StartupFanOutOptions;
 }
 
 /** What {@link migrateOnStartup} did. */
@@ -72,6 +81,8 @@ export interface MigrateOnStartupResult {
     /** Whether this call migrated (and wrote `code` into the database). */
     migrated: boolean;
   };
+  /** The tenant fan-out, when `tenants` was set. */
+  tenants?: StartupFanOutResult;
 }
 
 /**
@@ -88,6 +99,17 @@ export interface MigrateOnStartupResult {
  * const { applied } = await migrateOnStartup({ schemaVersion: SCHEMA_VERSION, logger: console });
  */
 export async function migrateOnStartup(options: MigrateOnStartupOptions = {}): Promise<MigrateOnStartupResult> {
+  const config = options.config ?? (await loadConfig({ cwd: options.cwd }));
+  const shared = await migrateShared({ ...options, config });
+  if (options.tenants === undefined || options.tenants === false) return shared;
+  // Loaded only when asked for: the tenancy layer sits above this one.
+  const { migrateTenantsOnStartup } = await import('../tenancy/fan-out.js');
+  const fanOut = options.tenants === true ? {} : options.tenants;
+  const tenants = await migrateTenantsOnStartup(config, { ...fanOut, lockTimeoutMs: options.lockTimeoutMs, logger: options.logger });
+  return { ...shared, tenants };
+}
+
+async function migrateShared(options: MigrateOnStartupOptions & { config: ResolvedConfig }): Promise<MigrateOnStartupResult> {
   const started = Date.now();
   const code = options.schemaVersion;
   if (code !== undefined && !isSchemaVersion(code)) {
@@ -96,7 +118,7 @@ export async function migrateOnStartup(options: MigrateOnStartupOptions = {}): P
     });
   }
   const log = options.logger;
-  const config = options.config ?? (await loadConfig({ cwd: options.cwd }));
+  const config = options.config;
   if (!capabilitiesOf(config.engine).migrationConnection) {
     const native = unsupportedEngineError(config, 'deploy');
     throw new StrataError('UNSUPPORTED_ENGINE', `migrateOnStartup cannot migrate engine "${config.engine}": Strata migrates postgres, pglite, sqlite and mysql.`, {
