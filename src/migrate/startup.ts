@@ -88,7 +88,8 @@ export interface MigrateOnStartupResult {
 /**
  * Apply the pending migrations of the project's migrations folder, under the migration lock.
  *
- * @throws StrataError `SCHEMA_VERSION_AHEAD` when the database's schema version is newer than
+ * @throws StrataError `CONFIG_INVALID` when `tenants` is set without tenancy (before any SQL);
+ *   `SCHEMA_VERSION_AHEAD` when the database's schema version is newer than
  *   `schemaVersion`; `MIGRATION_LOCK_TIMEOUT` when the lock stays taken past the timeout;
  *   `MIGRATION_FAILED` / `MIGRATION_EDITED` naming the migration and the command that resolves it;
  *   `UNSUPPORTED_ENGINE` on mysql/mssql (the Wasm engine migrates PostgreSQL, PGlite, SQLite);
@@ -100,11 +101,16 @@ export interface MigrateOnStartupResult {
  */
 export async function migrateOnStartup(options: MigrateOnStartupOptions = {}): Promise<MigrateOnStartupResult> {
   const config = options.config ?? (await loadConfig({ cwd: options.cwd }));
+  const fanOut = options.tenants === undefined || options.tenants === false ? undefined : options.tenants === true ? {} : options.tenants;
+  if (fanOut !== undefined && config.tenancy === undefined) {
+    throw new StrataError('CONFIG_INVALID', `migrateOnStartup({ tenants }) was asked to migrate tenants, but tenancy is not configured for this project (${config.root}).`, {
+      hint: "Add `tenancy: { plugins: ['<plugin>'] }` to strata.config.ts, or drop the `tenants` option.",
+    });
+  }
   const shared = await migrateShared({ ...options, config });
-  if (options.tenants === undefined || options.tenants === false) return shared;
+  if (fanOut === undefined) return shared;
   // Loaded only when asked for: the tenancy layer sits above this one.
   const { migrateTenantsOnStartup } = await import('../tenancy/fan-out.js');
-  const fanOut = options.tenants === true ? {} : options.tenants;
   const tenants = await migrateTenantsOnStartup(config, { ...fanOut, lockTimeoutMs: options.lockTimeoutMs, logger: options.logger });
   return { ...shared, tenants };
 }
