@@ -20,6 +20,8 @@ export interface OperationRunner {
 /** One fluent relation call of a chain: the relation field and its arguments. */
 type FluentCall = readonly [field: string, args: unknown];
 
+const NO_CALLS: readonly FluentCall[] = Object.freeze([]);
+
 /** A model of Prisma's runtime data model, as far as fluent calls need it. */
 export interface FluentModel {
   fields: ReadonlyArray<{ name: string; kind: string; type?: string }>;
@@ -38,7 +40,7 @@ export class TenantOperation implements PromiseLike<unknown> {
   readonly #raw: boolean;
   readonly #chain: readonly FluentCall[];
 
-  constructor(runner: OperationRunner, model: PropertyKey | undefined, method: string | symbol, args: unknown[], raw: boolean, chain: readonly FluentCall[] = []) {
+  constructor(runner: OperationRunner, model: PropertyKey | undefined, method: string | symbol, args: unknown[], raw: boolean, chain: readonly FluentCall[] = NO_CALLS) {
     this.#runner = runner;
     this.#model = model;
     this.#method = method;
