@@ -47,6 +47,7 @@ import { roleSuffix } from '../src/tenancy/tenant-roles.js';
 import type { TenantTestClient } from '../test/integration/tenancy-routing-fixture.js';
 import { SHARED_DDL, TENANT_SCHEMA, TENANT_TEMPLATE_SQL, tenantProject } from '../test/integration/tenancy-routing-fixture.js';
 import { generateProject } from '../test/unit/generate/helpers.js';
+import { benchTenantsApi } from './tenants-api.js';
 
 const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const { values: argv } = parseArgs({ options: { tenants: { type: 'string', default: '1000' }, big: { type: 'string', default: '10000' }, queries: { type: 'string', default: '100000' } } });
@@ -212,6 +213,7 @@ try {
     { label: 'db.tenant(id) raw SQL, no parameter', run: () => tenantRaw.$queryRawUnsafe('SELECT id, sku, owner FROM "Item" WHERE id = 1') },
   ]);
 
+  await benchTenantsApi({ db, base, tenant: ids[0]!, time: timeInterleaved, table: timingTable });
   // The extra plain-schema tenants, up to BIG.
   t0 = performance.now();
   const bigIds = Array.from({ length: BIG }, (_, i) => `t${i}`);

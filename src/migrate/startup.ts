@@ -17,6 +17,7 @@ import { providerOf } from './migrate-session.js';
 import { readMigrationsList } from './migrations-dir.js';
 import { unsupportedEngineError } from './native-engine.js';
 import { isSchemaVersion, readSchemaVersion, schemaVersionAheadError, writeSchemaVersion } from './schema-version.js';
+import type { StartupFanOutOptions, StartupFanOutResult } from '../tenancy/fan-out.js';
 
 /** Where `migrateOnStartup` reports what it does. `console` fits. */
 export interface StartupLogger {
@@ -49,6 +50,14 @@ export interface MigrateOnStartupOptions {
   timeoutMs?: number;
   /** Receives progress: the lock wait (every second), the decision, each applied migration. Default: silent. */
   logger?: StartupLogger;
+  /**
+   * After the shared history, bring every tenant to the tenant template level (tenancy must be
+   * configured), under the same migration lock: `true` (4 tenants at a time) or `{ concurrency,
+   * onProgress }`. A failing tenant is marked `failed` in the registry and reported in
+   * `result.tenants.failed` (and to the logger); the call still resolves, so the app starts.
+   * Runs also when the schema version gate finds the shared schema current. Default: off.
+   */
+  tenants?: boolean | StartupFanOutOptions;
 }
 
 /** What {@link migrateOnStartup} did. */
@@ -72,12 +81,15 @@ export interface MigrateOnStartupResult {
     /** Whether this call migrated (and wrote `code` into the database). */
     migrated: boolean;
   };
+  /** The tenant fan-out, when `tenants` was set. */
+  tenants?: StartupFanOutResult;
 }
 
 /**
  * Apply the pending migrations of the project's migrations folder, under the migration lock.
  *
- * @throws StrataError `SCHEMA_VERSION_AHEAD` when the database's schema version is newer than
+ * @throws StrataError `CONFIG_INVALID` when `tenants` is set without tenancy (before any SQL);
+ *   `SCHEMA_VERSION_AHEAD` when the database's schema version is newer than
  *   `schemaVersion`; `MIGRATION_LOCK_TIMEOUT` when the lock stays taken past the timeout;
  *   `MIGRATION_FAILED` / `MIGRATION_EDITED` naming the migration and the command that resolves it;
  *   `UNSUPPORTED_ENGINE` on mysql/mssql (the Wasm engine migrates PostgreSQL, PGlite, SQLite);
@@ -88,6 +100,22 @@ export interface MigrateOnStartupResult {
  * const { applied } = await migrateOnStartup({ schemaVersion: SCHEMA_VERSION, logger: console });
  */
 export async function migrateOnStartup(options: MigrateOnStartupOptions = {}): Promise<MigrateOnStartupResult> {
+  const config = options.config ?? (await loadConfig({ cwd: options.cwd }));
+  const fanOut = options.tenants === undefined || options.tenants === false ? undefined : options.tenants === true ? {} : options.tenants;
+  if (fanOut !== undefined && config.tenancy === undefined) {
+    throw new StrataError('CONFIG_INVALID', `migrateOnStartup({ tenants }) was asked to migrate tenants, but tenancy is not configured for this project (${config.root}).`, {
+      hint: "Add `tenancy: { plugins: ['<plugin>'] }` to strata.config.ts, or drop the `tenants` option.",
+    });
+  }
+  const shared = await migrateShared({ ...options, config });
+  if (fanOut === undefined) return shared;
+  // Loaded only when asked for: the tenancy layer sits above this one.
+  const { migrateTenantsOnStartup } = await import('../tenancy/fan-out.js');
+  const tenants = await migrateTenantsOnStartup(config, { ...fanOut, lockTimeoutMs: options.lockTimeoutMs, logger: options.logger });
+  return { ...shared, tenants };
+}
+
+async function migrateShared(options: MigrateOnStartupOptions & { config: ResolvedConfig }): Promise<MigrateOnStartupResult> {
   const started = Date.now();
   const code = options.schemaVersion;
   if (code !== undefined && !isSchemaVersion(code)) {
@@ -96,7 +124,7 @@ export async function migrateOnStartup(options: MigrateOnStartupOptions = {}): P
     });
   }
   const log = options.logger;
-  const config = options.config ?? (await loadConfig({ cwd: options.cwd }));
+  const config = options.config;
   if (!capabilitiesOf(config.engine).migrationConnection) {
     const native = unsupportedEngineError(config, 'deploy');
     throw new StrataError('UNSUPPORTED_ENGINE', `migrateOnStartup cannot migrate engine "${config.engine}": Strata migrates postgres, pglite, sqlite and mysql.`, {

@@ -104,7 +104,18 @@ interface OperationCall {
   operation: string;
   args: unknown;
   query(args: unknown): Promise<unknown>;
-  __internalParams?: { transaction?: unknown };
+  __internalParams?: { transaction?: unknown; dataPath?: readonly string[] };
+}
+
+/**
+ * The part of `result` a fluent relation call (`findUnique(…).posts()`) asked for: Prisma's data
+ * path alternates `select` and a relation field. `query(args)` unpacks it itself; a call sent to a
+ * replica client returns the whole record.
+ */
+function unpackDataPath(result: unknown, dataPath: readonly string[]): unknown {
+  let out = result;
+  for (let i = 1; i < dataPath.length && out !== null && out !== undefined; i += 2) out = (out as Record<string, unknown>)[dataPath[i]!];
+  return out;
 }
 
 type AnyMethod = (...args: unknown[]) => Promise<unknown>;
@@ -154,7 +165,9 @@ export function routeReads<TClient>(primary: TClient, replicas: readonly unknown
       return Array.isArray(call.args) ? method(...(call.args as unknown[])) : method(call.args);
     }
     const delegate = replica[delegateName(call.model)] as Record<string, AnyMethod>;
-    return (delegate[call.operation] as AnyMethod).call(delegate, call.args);
+    const result = (delegate[call.operation] as AnyMethod).call(delegate, call.args);
+    const dataPath = call.__internalParams?.dataPath;
+    return dataPath === undefined || dataPath.length === 0 ? result : result.then((r) => unpackDataPath(r, dataPath));
   };
   const extension = {
     name: 'strata-read-replicas',

@@ -4,6 +4,7 @@
  * one failing tenant never stops the others, and the registry records each tenant's level,
  * status and last error, so a re-run resumes where a tenant stopped.
  */
+import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 import type { Registry } from './registry.js';
 import type { TenantSql } from './sql.js';
@@ -115,4 +116,69 @@ async function migrateOne(sql: TenantSql, registry: Registry, tenant: TenantReco
     outcome.error = `${error ?? 'migrated'}; the registry could not be updated: ${describeError(updateError)}`;
   }
   return outcome;
+}
+
+/** Options of {@link migrateTenantsOnStartup} (`migrateOnStartup({ tenants: { … } })`). */
+export interface StartupFanOutOptions {
+  /** How many tenants are migrated at the same time. Default `4` ({@link DEFAULT_TENANT_CONCURRENCY}). */
+  concurrency?: number;
+  /** Called after each tenant finishes, in completion order. Default: none (the logger still reports). */
+  onProgress?: (progress: TenantMigrateProgress) => void;
+}
+
+/** What the startup fan-out did (`migrateOnStartup(…).tenants`). */
+export interface StartupFanOutResult {
+  /** Template migrations in `tenant-migrations/`. */
+  template: string[];
+  /** Tenants looked at (active and failed ones). */
+  total: number;
+  /** Ids of the tenants this call migrated (applied at least one template migration to). */
+  migrated: string[];
+  /** How many tenants were already at the template level. */
+  upToDate: number;
+  /** Tenants that failed: marked `failed` in the registry with their error; the next start (or `strata tenant migrate`) resumes them. */
+  failed: Array<{ id: string; error: string }>;
+}
+
+/** Where the startup fan-out reports (`migrateOnStartup`'s logger). */
+export interface FanOutLogger {
+  info(message: string): void;
+  warn?(message: string): void;
+}
+
+/**
+ * Bring every active (and previously failed) tenant to the template level, under the migration
+ * lock, as `strata tenant migrate --all` does: N instances starting at once migrate each tenant
+ * exactly once (the first to take the lock applies; the others find every tenant current). A
+ * failing tenant is marked `failed` and reported; it never stops the others nor the caller.
+ *
+ * @throws StrataError `CONFIG_INVALID` when tenancy is not configured; `MIGRATION_LOCK_TIMEOUT`
+ *   when the lock stays taken past `lockTimeoutMs`; database errors that are not one tenant's.
+ */
+export async function migrateTenantsOnStartup(
+  config: ResolvedConfig,
+  options: StartupFanOutOptions & { lockTimeoutMs?: number; logger?: FanOutLogger } = {},
+): Promise<StartupFanOutResult> {
+  const { createTenants } = await import('./tenants.js');
+  const log = options.logger;
+  const tenants = createTenants(config, options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs });
+  try {
+    const result = await tenants.migrate({
+      all: true,
+      concurrency: options.concurrency ?? DEFAULT_TENANT_CONCURRENCY,
+      onProgress: (progress) => {
+        const { outcome, done, total } = progress;
+        if (outcome.error !== undefined) log?.warn?.(`Tenant ${outcome.id} failed (${done}/${total}), marked failed: ${outcome.error}`);
+        else if (outcome.applied.length > 0) log?.info(`Tenant ${outcome.id}: applied ${outcome.applied.join(', ')} (${done}/${total}).`);
+        options.onProgress?.(progress);
+      },
+    });
+    const migrated = result.tenants.filter((t) => t.applied.length > 0 && t.error === undefined).map((t) => t.id);
+    const failed = result.failed.map((t) => ({ id: t.id, error: t.error ?? '' }));
+    const upToDate = result.tenants.length - migrated.length - failed.length;
+    log?.info(`Tenants: ${migrated.length} migrated, ${upToDate} already current, ${failed.length} failed (of ${result.tenants.length}).`);
+    return { template: result.template, total: result.tenants.length, migrated, upToDate, failed };
+  } finally {
+    await tenants.close();
+  }
 }

@@ -6,9 +6,8 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
-import type { ExtendableClient, RuntimeDataModel } from './tenant-client.js';
-import { createTenantClient } from './tenant-client.js';
-import { TenantClientCache } from './tenant-cache.js';
+import { TenantClients } from './tenant-access.js';
+import type { ExtendableClient, RuntimeDataModel, TenantClient } from './tenant-client.js';
 import type { TenantScope } from './tenant-context.js';
 import { tenantContext } from './tenant-context.js';
 import type { TenantEntry } from './tenant-directory.js';
@@ -23,13 +22,14 @@ export type TenantAware<C, T = C> = C & {
    * The client of tenant `id` (cached, LRU of `tenancy.maxClients`, default 500). Tenant-scoped
    * models resolve to its schema, shared models to their own. The id is checked at once
    * (`TENANT_INVALID_ID`); the registry on the first query (`TENANT_NOT_FOUND`, `TENANT_NOT_ACTIVE`).
-   * Model methods, raw SQL (`$queryRaw`…, under the tenant's database role, on its `search_path`) and `$transaction` (both
-   * forms) are routed; Prisma's fluent relation calls (`findUnique(...).posts()`) and `$extends`
-   * are not available on a tenant client.
+   * The whole client API is routed, as on the client it is called on (see README "Tenancy API"):
+   * model methods and fluent relation calls, raw SQL (`$queryRaw`…, under the tenant's database
+   * role, on its `search_path`), `$transaction` (both forms), `transaction(fn, { retries })`,
+   * `$extends`, and the client's extensions and replica routing.
    *
    * @example const invoices = await db.tenant('acme').invoice.findMany();
    */
-  tenant(id: string): T;
+  tenant(id: string): TenantClient<T>;
 };
 
 /** The parts of the config routing reads. */
@@ -80,7 +80,6 @@ export function attachTenancy<C extends object>(client: C, config: TenancyRoutin
   // The registry is shared: read it outside whatever tenant operation needed it.
   const load = (): Promise<TenantEntry[]> => tenantContext().exit(read);
   const directory = new TenantDirectory({ load, schemaPrefix: prefix, ttlMs: options.registryTtlMs ?? 5000 });
-  const cache = new TenantClientCache<C>({ max: tenancy.maxClients });
   const scopes = new Map<string, TenantScope>();
   const scopeOf = (entry: TenantEntry): TenantScope => {
     let scope = scopes.get(entry.id);
@@ -91,21 +90,18 @@ export function attachTenancy<C extends object>(client: C, config: TenancyRoutin
     }
     return scope;
   };
-  // Only a valid id enters the cache, so a hit needs no validation.
-  const tenant = (id: string): C =>
-    cache.getOrCreate(id, () => {
-      assertTenantId(id);
-      return createTenantClient(base, {
-        tenant: id,
-        dataModel: base._runtimeDataModel,
-        scope: () => {
-          const fresh = directory.lookup(id);
-          return fresh !== undefined ? scopeOf(fresh) : directory.require(id).then(scopeOf);
-        },
-      });
-    });
+  const clients = new TenantClients({
+    base,
+    max: tenancy.maxClients,
+    validate: assertTenantId,
+    scope: (id) => {
+      const fresh = directory.lookup(id);
+      return fresh !== undefined ? scopeOf(fresh) : directory.require(id).then(scopeOf);
+    },
+  });
+  const tenant = clients.accessor();
   Object.defineProperty(base, 'tenant', { value: tenant, enumerable: false, configurable: true });
-  Object.defineProperty(base, TENANCY, { value: { directory, cache } satisfies TenancyHandle, enumerable: false, configurable: true });
+  Object.defineProperty(base, TENANCY, { value: { directory, cache: clients } satisfies TenancyHandle, enumerable: false, configurable: true });
   return base as unknown as TenantAware<C>;
 }
 

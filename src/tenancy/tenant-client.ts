@@ -1,61 +1,46 @@
 /**
- * One tenant's view of the shared PrismaClient: a proxy whose model and raw methods start each
- * operation inside the tenant's AsyncLocalStorage scope, which the driver wrapper
- * (`tenant-driver.ts`) turns into the tenant's schema. A proxy, not a `$extends` client: Prisma's
- * query extensions cost more per operation than the whole routing (measured in bench/tenants.ts).
+ * One tenant's view of a client: a proxy whose model and raw methods start each operation inside
+ * the tenant's AsyncLocalStorage scope, which the driver wrapper (`tenant-driver.ts`) turns into
+ * the tenant's schema. The client viewed is whatever `tenant(id)` was called on: `db` (with its
+ * replica routing), `db.primary()`, or `db.$extends(…)`, so its extensions and routing apply as on
+ * it. A proxy, not a `$extends` client: Prisma's query extensions cost more per operation than the
+ * whole routing (measured in bench/tenants.ts).
  *
- * Three places where Prisma would otherwise mix tenants are handled here:
- * - `findUnique`/`findUniqueOrThrow` are run as `findFirst`/`findFirstOrThrow` (compound unique
- *   keys flattened): Prisma batches same-tick `findUnique` calls of every client into one query
- *   dispatched from ONE `process.nextTick`, i.e. in one tenant's context.
+ * Places where Prisma would otherwise mix tenants are handled here and in `tenant-requests.ts`:
+ * - `findUnique`/`findUniqueOrThrow` run as `findFirst`/`findFirstOrThrow` outside transactions
+ *   (see `tenant-requests.ts`): Prisma batches same-tick `findUnique` calls of every client.
  * - A batch `$transaction([...])` runs its items, in order, inside an interactive transaction of
  *   this tenant: Prisma dispatches batches the same way. Its items must come from this tenant.
- * - Raw SQL runs with the tenant's schema first on `search_path`, and may not name another
- *   tenant's schema.
+ * - Raw SQL runs under the tenant's role with its schema first on `search_path`, and may not name
+ *   another tenant's schema.
+ * - Functions an extension adds (model or client methods) run inside the tenant's scope.
  */
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { StrataError } from '../errors.js';
+import { ensureScope } from '../runtime/read-your-writes.js';
+import { READ_OPERATIONS } from '../runtime/replicas.js';
+import type { TransactionOptions } from '../runtime/transaction.js';
+import { runTransaction } from '../runtime/transaction.js';
 import type { TenantScope } from './tenant-context.js';
 import { tenantContext } from './tenant-context.js';
+import type { FluentClass, OperationRunner } from './tenant-operation.js';
+import { FLUENT_METHODS, fluentClasses, started, TenantOperation } from './tenant-operation.js';
+import type { RuntimeDataModel } from './tenant-requests.js';
+import { findFirstOf, flattenUniqueWhere, rawScope } from './tenant-requests.js';
+
+export { flattenUniqueWhere } from './tenant-requests.js';
+export type { RuntimeDataModel } from './tenant-requests.js';
 
 /** The parts of a generated PrismaClient a tenant client is built from. */
 export interface ExtendableClient {
   $transaction(arg: unknown, options?: unknown): Promise<unknown>;
 }
 
-/** Model metadata Prisma keeps at runtime (`client._runtimeDataModel`): the field names of each model. */
-export interface RuntimeDataModel {
-  models: Record<string, { fields: Array<{ name: string; kind: string }> }>;
-}
-
-const FIND_FIRST: Record<string, string> = { findUnique: 'findFirst', findUniqueOrThrow: 'findFirstOrThrow' };
-
-const LOGICAL = new Set(['AND', 'OR', 'NOT']);
-const FIELD_NAMES = new WeakMap<object, { scalars: Set<string>; fields: Set<string> }>();
-
-/**
- * `where` of a `findUnique` rewritten for `findFirst`: a compound unique key (`sku_owner: { sku,
- * owner }`, or a custom-named one) becomes its fields. A compound key is recognised as a key that
- * is neither a field nor `AND`/`OR`/`NOT` and whose value is an object of scalar fields (Prisma 7's
- * runtime data model keeps field names only).
- */
-export function flattenUniqueWhere(where: Record<string, unknown>, model: RuntimeDataModel['models'][string] | undefined): Record<string, unknown> {
-  if (model === undefined) return where;
-  let names = FIELD_NAMES.get(model);
-  if (names === undefined) {
-    names = { scalars: new Set(model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => f.name)), fields: new Set(model.fields.map((f) => f.name)) };
-    FIELD_NAMES.set(model, names);
-  }
-  const { scalars, fields } = names;
-  if (Object.keys(where).every((key) => fields.has(key))) return where;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(where)) {
-    const compound =
-      !fields.has(key) && !LOGICAL.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => scalars.has(k));
-    if (compound) Object.assign(out, value);
-    else out[key] = value;
-  }
-  return out;
-}
+/** A tenant client: the client's API (models, fluent calls, raw SQL, `$transaction`, `$extends`) plus `transaction(fn, { retries })` as on `db`. */
+export type TenantClient<C> = C & {
+  /** As `db.transaction`: an interactive transaction in the tenant, retried as a whole on transient failures (default 3 retries within 10 s). */
+  transaction<R>(fn: (tx: C, attempt: number) => Promise<R>, options?: TransactionOptions): Promise<R>;
+};
 
 /** What {@link createTenantClient} needs. */
 export interface TenantClientOptions {
@@ -65,172 +50,225 @@ export interface TenantClientOptions {
   scope(): TenantScope | Promise<TenantScope>;
   /** Prisma's runtime data model of the base client. */
   dataModel: RuntimeDataModel | undefined;
+  /** Whether the client already rewrites a tenant's `findUnique` itself (`installTenantRequests`). Default `false`: the view rewrites it. */
+  requestsInstalled?: boolean;
 }
 
 const RAW_METHODS: ReadonlySet<PropertyKey> = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe', '$queryRawTyped']);
 
-/** How one tenant view starts its operations (shared by all operations of the view). */
-interface OperationRunner {
-  readonly tenant: string;
-  /** Start `op` on the view's target in the tenant's scope. */
-  start(op: TenantOperation): Promise<unknown>;
+/** Model methods that are Prisma operations (lazy promises that may go into a batch `$transaction`). */
+const MODEL_OPERATIONS: ReadonlySet<string> = new Set([
+  ...READ_OPERATIONS,
+  'create',
+  'createMany',
+  'createManyAndReturn',
+  'update',
+  'updateMany',
+  'updateManyAndReturn',
+  'upsert',
+  'delete',
+  'deleteMany',
+]);
+
+/** What every view of one tenant client shares. */
+interface TenantContext {
+  readonly options: TenantClientOptions;
+  readonly als: AsyncLocalStorage<TenantScope>;
+  /** Model delegate key (`item`) → its model (name and fields) and fluent operation class. */
+  readonly models: Map<string, { model: RuntimeDataModel['models'][string]; fluent: FluentClass | undefined }>;
+  /** The tenant's scope, or a promise of it; never throws (a registry error comes back rejected). */
+  resolve(): TenantScope | Promise<TenantScope>;
+  /** `scope` flagged for raw SQL. */
+  raw(scope: TenantScope): TenantScope;
 }
 
-/**
- * One operation of a tenant client: starts when first awaited (like Prisma's own promises), in
- * the tenant's scope. Remembers what it is (model, method, arguments) so the tenant's batch
- * `$transaction([...])` can run it inside an interactive transaction. Holds its state in fields,
- * not closures: this is the per-query hot path.
- */
-class TenantOperation implements PromiseLike<unknown> {
-  #started: Promise<unknown> | undefined;
-  constructor(
-    readonly runner: OperationRunner,
-    /** The model delegate key (`item`), or `undefined` for a client method (`$queryRaw`). */
-    readonly model: PropertyKey | undefined,
-    readonly method: string | symbol,
-    readonly args: unknown[],
-    readonly raw: boolean,
-  ) {}
-  get tenant(): string {
-    return this.runner.tenant;
-  }
-  /** Call the method on `on` (a client or a transaction client, possibly a tenant view) and start it. */
-  run(on: Record<PropertyKey, unknown>): Promise<unknown> {
-    const self = (this.model === undefined ? on : on[this.model]) as Record<PropertyKey, (...a: unknown[]) => unknown>;
-    return started(Reflect.apply(self[this.method]!, self, this.args));
-  }
-  then<A = unknown, B = never>(onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
-    return (this.#started ??= this.runner.start(this)).then(onFulfilled, onRejected);
-  }
-  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<unknown> {
-    return this.then(undefined, onRejected);
-  }
-  finally(onFinally?: (() => void) | null): Promise<unknown> {
-    return this.then().finally(onFinally);
-  }
+function tenantContextOf(options: TenantClientOptions): TenantContext {
+  const classes = fluentClasses(options.dataModel?.models ?? {});
+  const models = new Map(
+    Object.entries(options.dataModel?.models ?? {}).map(([name, model]) => [name.charAt(0).toLowerCase() + name.slice(1), { model, fluent: classes.get(name) }]),
+  );
+  return {
+    options,
+    als: tenantContext(),
+    models,
+    resolve() {
+      try {
+        return options.scope();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    raw: rawScope,
+  };
 }
 
 /** `als.run` callback: run `op` on `target` (module level, so the hot path allocates no closure). */
 function runOn(op: TenantOperation, target: Record<PropertyKey, unknown>): Promise<unknown> {
-  return op.run(target);
+  return TenantOperation.run(op, target);
+}
+
+/** The runner of a view of `target`: operations start in `bound` (a transaction's tenant) or the tenant's current scope. */
+function runnerOf(ctx: TenantContext, target: Record<PropertyKey, unknown>, bound: TenantScope | undefined): OperationRunner {
+  const runIn = (scope: TenantScope, op: TenantOperation): Promise<unknown> => ctx.als.run(TenantOperation.isRaw(op) ? ctx.raw(scope) : scope, runOn, op, target);
+  return {
+    tenant: ctx.options.tenant,
+    start(op) {
+      const scope = bound ?? ctx.resolve();
+      return scope instanceof Promise ? scope.then((s) => runIn(s, op)) : runIn(scope, op);
+    },
+  };
 }
 
 /**
- * The tenant client for `options.tenant` over `base` (whose driver adapter factory is wrapped by
- * `wrapTenantDriverFactory`). Same model and raw API as `base`; every operation is routed to the
- * tenant's schema. `$transaction` runs in the tenant; other `$` members are the base client's.
+ * `fn` (a method an extension added) called now on `self` inside the tenant's scope; a promise it
+ * returns is started there too. Synchronous when the scope is known (the registry answers from memory).
  */
-export function createTenantClient<C extends ExtendableClient>(base: C, options: TenantClientOptions): C {
-  const { tenant, dataModel } = options;
-  const als = tenantContext();
-  const models = new Map(Object.entries(dataModel?.models ?? {}).map(([name, model]) => [name.charAt(0).toLowerCase() + name.slice(1), model]));
-  const rawScopes = new WeakMap<TenantScope, TenantScope>();
-  const rawScope = (scope: TenantScope): TenantScope => {
-    let raw = rawScopes.get(scope);
-    if (raw === undefined) rawScopes.set(scope, (raw = { ...scope, raw: true }));
-    return raw;
-  };
-  /** The tenant's scope, or a promise of it; never throws (a registry error comes back rejected). */
-  const resolveScope = (): TenantScope | Promise<TenantScope> => {
-    try {
-      return options.scope();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
-  // The registry answers from memory for a known active tenant: no extra await on the hot path.
-  const withScope = <R>(fn: (scope: TenantScope) => Promise<R>): Promise<R> => {
-    const scope = resolveScope();
-    return scope instanceof Promise ? scope.then(fn) : fn(scope);
-  };
-
-  /** `target` (the base client or an interactive transaction client) seen as this tenant. */
-  const view = (target: Record<PropertyKey, unknown>, bound: TenantScope | undefined): Record<PropertyKey, unknown> => {
-    const runIn = (scope: TenantScope, op: TenantOperation): Promise<unknown> => als.run(op.raw ? rawScope(scope) : scope, runOn, op, target);
-    const runner: OperationRunner = {
-      tenant,
-      start(op) {
-        const scope = bound ?? resolveScope();
-        return scope instanceof Promise ? scope.then((s) => runIn(s, op)) : runIn(scope, op);
-      },
-    };
-    const members = new Map<PropertyKey, unknown>();
-    const delegateView = (key: PropertyKey, delegate: Record<string, unknown>): object => {
-      const methods = new Map<PropertyKey, unknown>();
-      const model = typeof key === 'string' ? models.get(key) : undefined;
-      return new Proxy(delegate, {
-        get(d, op) {
-          const known = methods.get(op);
-          if (known !== undefined) return known;
-          const value = Reflect.get(d, op, d);
-          if (typeof value !== 'function' || typeof op !== 'string') return value;
-          const rewrite = FIND_FIRST[op];
-          const method = rewrite ?? op;
-          const call =
-            rewrite === undefined
-              ? (args?: Record<string, unknown>) => new TenantOperation(runner, key, method, [args], false)
-              : (args?: Record<string, unknown>) =>
-                  new TenantOperation(runner, key, method, [args?.where === undefined ? args : { ...args, where: flattenUniqueWhere(args.where as Record<string, unknown>, model) }], false);
-          methods.set(op, call);
-          return call;
-        },
-      });
-    };
-    return new Proxy(target, {
-      get(t, key) {
-        const known = members.get(key);
-        if (known !== undefined) return known;
-        if (key === '$transaction' && bound === undefined) return transaction;
-        const value = Reflect.get(t, key, t);
-        if (RAW_METHODS.has(key) && typeof value === 'function') {
-          const call = (...args: unknown[]) => new TenantOperation(runner, undefined, key as string, args, true);
-          members.set(key, call);
-          return call;
-        }
-        if (typeof value === 'object' && value !== null && typeof (value as { findMany?: unknown }).findMany === 'function') {
-          const delegate = delegateView(key, value as Record<string, unknown>);
-          members.set(key, delegate);
-          return delegate;
-        }
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
-      },
+function callInScope(ctx: TenantContext, bound: TenantScope | undefined, fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+  const call = (scope: TenantScope): unknown =>
+    ctx.als.run(scope, () => {
+      const result = Reflect.apply(fn, self, args);
+      return typeof (result as PromiseLike<unknown> | undefined)?.then === 'function' ? started(result) : result;
     });
-  };
-
-  const transaction = (arg: unknown, txOptions?: unknown): Promise<unknown> =>
-    withScope((scope) => {
-      if (typeof arg === 'function') {
-        const fn = arg as (tx: unknown) => Promise<unknown>;
-        return als.run(scope, () => base.$transaction((tx: Record<PropertyKey, unknown>) => fn(view(tx, scope)), txOptions));
-      }
-      if (!Array.isArray(arg)) return Promise.reject(new StrataError('INVALID_ARGUMENT', '$transaction expects a function or an array of queries.'));
-      const items: unknown[] = arg;
-      for (const item of items) {
-        if (!(item instanceof TenantOperation) || item.tenant !== tenant) {
-          const other = item instanceof TenantOperation ? `of tenant "${item.tenant}"` : 'not from a tenant client';
-          return Promise.reject(
-            new StrataError('OPERATION_REFUSED', `A batch transaction of tenant "${tenant}" holds a query ${other}.`, {
-              hint: `Build every query of db.tenant("${tenant}").$transaction([...]) from that same tenant client.`,
-            }),
-          );
-        }
-      }
-      return als.run(scope, () =>
-        base.$transaction(async (tx: Record<PropertyKey, unknown>) => {
-          const out: unknown[] = [];
-          const inTx = view(tx, scope);
-          for (const item of items as TenantOperation[]) out.push(await item.run(inTx));
-          return out;
-        }, txOptions),
-      );
-    });
-
-  return view(base as unknown as Record<PropertyKey, unknown>, undefined) as unknown as C;
+  const scope = bound ?? ctx.resolve();
+  return scope instanceof Promise ? scope.then(call) : call(scope);
 }
 
-/** Start `item` (a Prisma promise, lazy until `then`) now, in the current async context. */
-function started(item: unknown): Promise<unknown> {
-  const thenable = item as PromiseLike<unknown> | undefined;
-  return typeof thenable?.then === 'function' ? (thenable.then() as Promise<unknown>) : Promise.resolve(item);
+/** `findUnique` arguments for `findFirst` (see `flattenUniqueWhere`). */
+function flattenedArgs(args: Record<string, unknown> | undefined, model: RuntimeDataModel['models'][string] | undefined): unknown {
+  return args?.where === undefined ? args : { ...args, where: flattenUniqueWhere(args.where as Record<string, unknown>, model) };
+}
+
+/** A model delegate of `target` seen as the tenant: operations are lazy tenant operations, fluent where Prisma's are. */
+function delegateView(ctx: TenantContext, runner: OperationRunner, bound: TenantScope | undefined, key: PropertyKey, delegate: Record<string, unknown>): object {
+  const methods = new Map<PropertyKey, unknown>();
+  const entry = typeof key === 'string' ? ctx.models.get(key) : undefined;
+  // As on `db` with replicas: a write opens a read-your-writes scope in the caller's frame (outside transactions).
+  const scoped = bound === undefined;
+  const rewriteUnique = ctx.options.requestsInstalled !== true;
+  return new Proxy(delegate, {
+    get(d, op) {
+      const known = methods.get(op);
+      if (known !== undefined) {
+        if (scoped && !READ_OPERATIONS.has(op as string)) ensureScope();
+        return known;
+      }
+      const value = Reflect.get(d, op, d);
+      if (typeof value !== 'function' || typeof op !== 'string') return value;
+      let call: (...args: unknown[]) => unknown;
+      if (MODEL_OPERATIONS.has(op)) {
+        const Op = FLUENT_METHODS.has(op) ? (entry?.fluent ?? TenantOperation) : TenantOperation;
+        const rewrite = rewriteUnique ? findFirstOf(op) : undefined;
+        call =
+          rewrite === undefined
+            ? (args?: unknown) => new Op(runner, key, op, [args], false)
+            : (args?: unknown) => new Op(runner, key, rewrite, [flattenedArgs(args as Record<string, unknown> | undefined, entry?.model)], false);
+      } else {
+        call = (...args: unknown[]) => callInScope(ctx, bound, value as (...a: unknown[]) => unknown, d, args);
+      }
+      methods.set(op, call);
+      if (scoped && !READ_OPERATIONS.has(op)) ensureScope();
+      return call;
+    },
+  });
+}
+
+/** `target` (a client or an interactive transaction client) seen as the tenant; `bound`: the transaction's tenant scope. */
+function view(ctx: TenantContext, target: Record<PropertyKey, unknown>, bound: TenantScope | undefined): Record<PropertyKey, unknown> {
+  const runner = runnerOf(ctx, target, bound);
+  const members = new Map<PropertyKey, unknown>();
+  const top = bound === undefined ? topLevel(ctx, target) : undefined;
+  // As on `db` with replicas: a write opens a read-your-writes scope in the caller's frame (outside transactions).
+  const scoped = bound === undefined;
+  const self: Record<PropertyKey, unknown> = new Proxy(target, {
+    get(t, key) {
+      if (top !== undefined && (key === '$transaction' || key === '$extends' || (key === 'transaction' && !(key in t)))) {
+        if (scoped && key !== '$extends') ensureScope();
+        return top(self, key);
+      }
+      const known = members.get(key);
+      if (known !== undefined) {
+        if (scoped && (key === '$executeRaw' || key === '$executeRawUnsafe')) ensureScope();
+        return known;
+      }
+      const value = Reflect.get(t, key, t);
+      let member: unknown;
+      if (RAW_METHODS.has(key) && typeof value === 'function') {
+        member = (...args: unknown[]) => new TenantOperation(runner, undefined, key as string, args, true);
+        if (scoped && (key === '$executeRaw' || key === '$executeRawUnsafe')) ensureScope();
+      } else if (typeof value === 'object' && value !== null && typeof (value as { findMany?: unknown }).findMany === 'function') {
+        member = delegateView(ctx, runner, bound, key, value as Record<string, unknown>);
+      } else if (typeof value === 'function' && typeof key === 'string' && key.startsWith('$') && !BASE_CLIENT_METHODS.has(key)) {
+        // A client method an extension added (`client: { $myMethod() {} }`): runs in the tenant.
+        member = (...args: unknown[]) => callInScope(ctx, bound, value as (...a: unknown[]) => unknown, t, args);
+      } else {
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+      }
+      members.set(key, member);
+      return member;
+    },
+  });
+  return self;
+}
+
+/** Client methods of Prisma itself that are not routed (they do not query a tenant's tables). */
+const BASE_CLIENT_METHODS: ReadonlySet<string> = new Set(['$connect', '$disconnect', '$on', '$use', '$extends', '$transaction', '$runCommandRaw']);
+
+/** `$transaction`, `transaction` and `$extends` of the top-level view of `target`. */
+function topLevel(ctx: TenantContext, target: Record<PropertyKey, unknown>): (self: Record<PropertyKey, unknown>, key: '$transaction' | 'transaction' | '$extends') => unknown {
+  const $transaction = (arg: unknown, txOptions?: unknown): Promise<unknown> => tenantTransaction(ctx, target, arg, txOptions);
+  const transaction = (self: Record<PropertyKey, unknown>) => (fn: (tx: unknown, attempt: number) => Promise<unknown>, options?: TransactionOptions) => runTransaction(self, fn, options);
+  const $extends = (extension: unknown): unknown => {
+    const extend = target.$extends as ((e: unknown) => Record<PropertyKey, unknown>) | undefined;
+    if (typeof extend !== 'function') throw new StrataError('INVALID_ARGUMENT', 'This client has no `$extends`, so the tenant client cannot be extended.');
+    return view(ctx, extend.call(target, extension), undefined);
+  };
+  let bound: ((fn: (tx: unknown, attempt: number) => Promise<unknown>, options?: TransactionOptions) => Promise<unknown>) | undefined;
+  return (self, key) => {
+    if (key === '$transaction') return $transaction;
+    if (key === '$extends') return $extends;
+    return (bound ??= transaction(self));
+  };
+}
+
+/** The tenant's `$transaction` on `target`: interactive (callback) or batch (array of this tenant's operations). */
+function tenantTransaction(ctx: TenantContext, target: Record<PropertyKey, unknown>, arg: unknown, txOptions: unknown): Promise<unknown> {
+  const tenant = ctx.options.tenant;
+  const begin = (target.$transaction as (fn: (tx: Record<PropertyKey, unknown>) => Promise<unknown>, o?: unknown) => Promise<unknown>).bind(target);
+  const inTenant = (scope: TenantScope): Promise<unknown> => {
+    if (typeof arg === 'function') {
+      const fn = arg as (tx: unknown) => Promise<unknown>;
+      return ctx.als.run(scope, () => begin((tx) => fn(view(ctx, tx, scope)), txOptions));
+    }
+    if (!Array.isArray(arg)) return Promise.reject(new StrataError('INVALID_ARGUMENT', '$transaction expects a function or an array of queries.'));
+    const items: unknown[] = arg;
+    for (const item of items) {
+      if (!(item instanceof TenantOperation) || TenantOperation.tenantOf(item) !== tenant) {
+        const other = item instanceof TenantOperation ? `of tenant "${TenantOperation.tenantOf(item)}"` : 'not from a tenant client';
+        return Promise.reject(
+          new StrataError('OPERATION_REFUSED', `A batch transaction of tenant "${tenant}" holds a query ${other}.`, {
+            hint: `Build every query of db.tenant("${tenant}").$transaction([...]) from that same tenant client.`,
+          }),
+        );
+      }
+    }
+    return ctx.als.run(scope, () =>
+      begin(async (tx) => {
+        const out: unknown[] = [];
+        const inTx = view(ctx, tx, scope);
+        for (const item of items as TenantOperation[]) out.push(await TenantOperation.run(item, inTx));
+        return out;
+      }, txOptions),
+    );
+  };
+  const scope = ctx.resolve();
+  return scope instanceof Promise ? scope.then(inTenant) : inTenant(scope);
+}
+
+/**
+ * The tenant client for `options.tenant` over `target` (a client whose driver adapter factory is
+ * wrapped by `wrapTenantDriverFactory`, possibly extended or replica-routed). Same API as
+ * `target`, plus `transaction(fn, { retries })`; every operation is routed to the tenant's schema.
+ */
+export function createTenantClient<C extends ExtendableClient>(target: C, options: TenantClientOptions): TenantClient<C> {
+  return view(tenantContextOf(options), target as unknown as Record<PropertyKey, unknown>, undefined) as unknown as TenantClient<C>;
 }

@@ -88,6 +88,17 @@ describe('migrateOnStartup (sqlite)', () => {
     assert.deepEqual(await rows(config, "SELECT name FROM sqlite_master WHERE name = 'Skipped'"), []);
   });
 
+  it('refuses tenants: true without tenancy before touching the database', async () => {
+    addMigration(root, '20990101000000_never', 'CREATE TABLE "Never" (id INTEGER);');
+    try {
+      const error = await rejectsWith(migrateOnStartup({ config, tenants: true }), 'CONFIG_INVALID');
+      assert.match(error.message, /tenancy is not configured/);
+      assert.deepEqual(await rows(config, "SELECT name FROM sqlite_master WHERE name = 'Never'"), []);
+    } finally {
+      rmSync(join(root, 'migrations', '20990101000000_never'), { recursive: true, force: true });
+    }
+  });
+
   it('rejects a schemaVersion that is not an integer ≥ 0 before touching the database', async () => {
     for (const bad of [-1, 1.5, Number.NaN]) await rejectsWith(migrateOnStartup({ config, schemaVersion: bad }), 'INVALID_ARGUMENT');
   });
