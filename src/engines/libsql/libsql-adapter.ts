@@ -3,13 +3,15 @@
  * remote server (Turso, `sqld`) with its auth token. The one file of this engine that imports the
  * Prisma adapter. Foreign keys: libsql enforces them by default on every connection it opens
  * (unlike SQLite), and a local connection is told `PRAGMA foreign_keys = ON` once more when
- * opened, so a build with another default cannot switch them off silently.
+ * opened, so a build with another default cannot switch them off silently. A remote server that
+ * cannot be reached fails with one clear `DATABASE_UNREACHABLE` (`libsql-errors.ts`), not `fetch failed`.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrismaLibSql } from '@prisma/adapter-libsql';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import { convertLibsqlError } from './libsql-errors.js';
 import type { LibsqlTarget } from './libsql-options.js';
 import { libsqlOptionsFromConnection, resolveLibsqlOptions } from './libsql-options.js';
 
@@ -36,7 +38,8 @@ export function createLibsqlDriverFactory(target: LibsqlTarget, timeout?: number
   const inner = new PrismaLibSql({ url: target.url, ...(target.authToken === undefined ? {} : { authToken: target.authToken }), ...(timeout === undefined ? {} : { timeout }) });
   const local = target.file !== undefined;
   const withForeignKeys = async (adapter: SqlDriverAdapter): Promise<SqlDriverAdapter> => {
-    if (local) await adapter.executeScript('PRAGMA foreign_keys = ON');
+    if (!local) return withConvertedErrors(adapter, target);
+    await adapter.executeScript('PRAGMA foreign_keys = ON');
     return adapter;
   };
   return {
@@ -45,4 +48,20 @@ export function createLibsqlDriverFactory(target: LibsqlTarget, timeout?: number
     connect: async () => withForeignKeys(await inner.connect()),
     connectToShadowDb: () => inner.connectToShadowDb(),
   };
+}
+
+const CONVERTED = new Set<PropertyKey>(['queryRaw', 'executeRaw', 'executeScript', 'startTransaction']);
+
+/** `adapter` whose failures to reach the server become `DATABASE_UNREACHABLE` (the cause chain kept, for retries). */
+function withConvertedErrors(adapter: SqlDriverAdapter, target: LibsqlTarget): SqlDriverAdapter {
+  return new Proxy(adapter, {
+    // Bound to the real adapter: it keeps state a Proxy receiver cannot reach.
+    get(real, property) {
+      const value = Reflect.get(real, property, real) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(real);
+      if (!CONVERTED.has(property)) return method;
+      return (...args: unknown[]) => (method(...args) as Promise<unknown>).catch((error: unknown) => Promise.reject(convertLibsqlError(error, target)));
+    },
+  });
 }

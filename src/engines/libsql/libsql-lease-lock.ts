@@ -11,8 +11,8 @@ import { hostname } from 'node:os';
 import { createClient } from '@libsql/client';
 import type { Client } from '@libsql/client';
 import { StrataError } from '../../errors.js';
-import { redactSecrets } from '../../config/redact.js';
 import type { EngineLock } from '../../migrate/lock.js';
+import { convertLibsqlError } from './libsql-errors.js';
 import type { LibsqlTarget } from './libsql-options.js';
 
 /** The lock table (its `_strata_` prefix keeps it out of Strata's "tables but no history" check). */
@@ -34,11 +34,10 @@ export function createLeaseLock(target: LibsqlTarget, options: LeaseLockOptions 
   let client: Client | undefined;
   let renew: NodeJS.Timeout | undefined;
   const open = (): Client => (client ??= createClient({ url: target.url, ...(target.authToken === undefined ? {} : { authToken: target.authToken }) }));
-  const unreachable = (error: unknown): StrataError =>
-    new StrataError('DATABASE_UNREACHABLE', `The migration lock could not reach the libSQL database ${target.description}: ${redactSecrets(String((error as Error)?.message ?? error), target.secrets)}`, {
-      hint: 'Check the URL and the auth token (`strata doctor`), then retry.',
-      cause: error,
-    });
+  const unreachable = (error: unknown): unknown => {
+    const converted = convertLibsqlError(error, target);
+    return converted === error ? new StrataError('DATABASE_ERROR', `The migration lock could not be taken in ${target.description} (table ${LEASE_TABLE}).`, { hint: 'Check that the token may write to this database, then retry.', cause: error }) : converted;
+  };
   return {
     key: `libsql:${target.description}`,
     description: `lease row in ${LEASE_TABLE} of ${target.description}`,

@@ -9,6 +9,7 @@
 import { createClient } from '@libsql/client';
 import type { Client, InValue, ResultSet, Transaction } from '@libsql/client';
 import type { MigrationConnection, MigrationRow } from '../migration-connection.js';
+import { convertLibsqlError } from './libsql-errors.js';
 import type { LibsqlTarget } from './libsql-options.js';
 
 /** The transaction-control calls of the applier, as sent (a trailing `;` allowed). */
@@ -19,30 +20,12 @@ const END = /^\s*(COMMIT|END|ROLLBACK)(\s+TRANSACTION)?\s*;?\s*$/i;
 export function openLibsqlRemoteConnection(target: LibsqlTarget): MigrationConnection {
   const client: Client = createClient({ url: target.url, ...(target.authToken === undefined ? {} : { authToken: target.authToken }) });
   let tx: Transaction | undefined;
+  const converted = <T>(run: () => Promise<T>): Promise<T> => run().catch((error: unknown) => Promise.reject(convertLibsqlError(error, target)));
   return {
     dialect: 'sqlite',
     description: target.description,
-    async query(sql: string, params: readonly unknown[] = []): Promise<MigrationRow[]> {
-      return rowsOf(await (tx ?? client).execute({ sql, args: params as InValue[] }));
-    },
-    async script(sql: string): Promise<void> {
-      if (BEGIN.test(sql) && tx === undefined) {
-        tx = await client.transaction('write');
-        return;
-      }
-      const end = END.exec(sql);
-      if (end !== null && tx !== undefined) {
-        const open = tx;
-        tx = undefined;
-        try {
-          await (end[1]?.toUpperCase() === 'ROLLBACK' ? open.rollback() : open.commit());
-        } finally {
-          open.close();
-        }
-        return;
-      }
-      await (tx ?? client).executeMultiple(sql);
-    },
+    query: (sql: string, params: readonly unknown[] = []): Promise<MigrationRow[]> => converted(async () => rowsOf(await (tx ?? client).execute({ sql, args: params as InValue[] }))),
+    script: (sql: string): Promise<void> => converted(() => script(sql)),
     close(): Promise<void> {
       tx?.close();
       tx = undefined;
@@ -50,6 +33,25 @@ export function openLibsqlRemoteConnection(target: LibsqlTarget): MigrationConne
       return Promise.resolve();
     },
   };
+
+  async function script(sql: string): Promise<void> {
+    if (BEGIN.test(sql) && tx === undefined) {
+      tx = await client.transaction('write');
+      return;
+    }
+    const end = END.exec(sql);
+    if (end !== null && tx !== undefined) {
+      const open = tx;
+      tx = undefined;
+      try {
+        await (end[1]?.toUpperCase() === 'ROLLBACK' ? open.rollback() : open.commit());
+      } finally {
+        open.close();
+      }
+      return;
+    }
+    await (tx ?? client).executeMultiple(sql);
+  }
 }
 
 function rowsOf(result: ResultSet): MigrationRow[] {
