@@ -136,6 +136,20 @@ describe('engine libsql on a local file', { timeout: 600_000 }, () => {
     assert.deepEqual(result, { title: 'The Dispossessed', done: false, codes: ['P2003:FK', 'P2010:FK', 'P2003:FK', 'P2003:FK'], books: [['The Dispossessed', 'Ursula']] });
   });
 
+  test('a table redefinition (foreign keys off for the script) keeps the rows and leaves foreign keys on', async () => {
+    writeFileSync(join(app, 'database/schema/app.prisma'), readFileSync(join(app, 'database/schema/app.prisma'), 'utf8').replace('  year     Int?\n', '  year     String?\n'));
+    const created = await cli(['migrate', '--name', 'year text', '--create-only', ...cwd]);
+    assert.equal(created.code, 0, created.stderr);
+    const name = readdir(app).at(-1)!;
+    assert.match(readFileSync(join(app, 'database/migrations', name, 'migration.sql'), 'utf8'), /PRAGMA foreign_keys=OFF[\s\S]*DROP TABLE "Book"/);
+    const deployed = await cli(['deploy', ...cwd]);
+    assert.equal(deployed.code, 0, deployed.stderr);
+    assert.deepEqual(query('SELECT b.title, a.name FROM "Book" b JOIN "Author" a ON a.id = b."authorId"'), [{ title: 'The Dispossessed', name: 'Ursula' }]);
+    assert.deepEqual(query('PRAGMA foreign_key_check'), []);
+    assert.ok(query('PRAGMA table_info("Book")').some((c) => c.name === 'year' && c.type === 'TEXT'));
+    assert.equal((await cli(['status', ...cwd])).code, 0);
+  });
+
   test('doctor reaches the file and names the libsql version', async () => {
     const { code, stdout, stderr } = await cli(['doctor', '--json', ...cwd]);
     assert.equal(code, 0, stderr);
