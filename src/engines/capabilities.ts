@@ -4,7 +4,7 @@
  */
 
 /** Every engine Strata knows. `pglite` is the embedded default. */
-export const ENGINES = ['pglite', 'postgres', 'sqlite', 'mysql', 'mssql', 'libsql'] as const;
+export const ENGINES = ['pglite', 'postgres', 'sqlite', 'mysql', 'mssql'] as const;
 
 /** One of {@link ENGINES}. */
 export type Engine = (typeof ENGINES)[number];
@@ -81,17 +81,6 @@ const CAPABILITIES: Record<Engine, EngineCapabilities> = {
     embedded: false,
     wasmSchemaEngine: false,
     defaultPort: 3306,
-    migrationConnection: true,
-  },
-  libsql: {
-    engine: 'libsql',
-    prismaProvider: 'sqlite',
-    namespaceStyle: 'prefix',
-    defaultAppSchema: undefined,
-    supportsTransactionalDdl: true,
-    embedded: true,
-    wasmSchemaEngine: true,
-    defaultPort: undefined,
     migrationConnection: true,
   },
   mssql: {
