@@ -5,6 +5,7 @@
  */
 import type { EngineDescriptor, EngineLoaders } from './descriptor.js';
 import { driverLoadError } from './missing-driver.js';
+import { libsqlEngine } from './libsql/libsql-descriptor.js';
 import { mssqlEngine } from './mssql/mssql-descriptor.js';
 import { mysqlEngine } from './mysql/mysql-descriptor.js';
 import { pgliteEngine } from './pglite/pglite-descriptor.js';
@@ -19,6 +20,7 @@ const REGISTRY = {
   sqlite: sqliteEngine,
   mysql: mysqlEngine,
   mssql: mssqlEngine,
+  libsql: libsqlEngine,
 } as const satisfies Record<string, EngineDescriptor>;
 
 /** One engine name of the registry. */
