@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createLibsqlAdapter } from '../../../src/engines/libsql/index.js';
 import { createLeaseLock, LEASE_TABLE } from '../../../src/engines/libsql/libsql-lease-lock.js';
 import { severalStatements } from '../../../src/engines/libsql/libsql-migrate.js';
 import { openLibsqlFileConnection } from '../../../src/engines/libsql/libsql-migration-connection.js';
@@ -101,6 +104,38 @@ describe('libsql lease lock', () => {
       await next.release();
     } finally {
       await next.close();
+    }
+  });
+});
+
+describe('createLibsqlAdapter', () => {
+  test('a local file: healthy, status names the file', async () => {
+    const adapter = createLibsqlAdapter({ file: join(dir, 'adapter', 'app.db') });
+    try {
+      assert.equal(await adapter.healthCheck(), true);
+      const status = await adapter.getStatus();
+      assert.deepEqual([status.provider, status.host, status.database, status.error], ['libsql', null, join(dir, 'adapter', 'app.db'), null]);
+    } finally {
+      await adapter.disconnect();
+    }
+  });
+
+  test('an unreachable server: unhealthy, the status says where and why, and never holds the token', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const token = 'unit-SECRET-token-42';
+    const adapter = createLibsqlAdapter({ url: `libsql://127.0.0.1:${port}?tls=0&authToken=${token}` });
+    try {
+      assert.equal(await adapter.healthCheck(1000), false);
+      const status = await adapter.getStatus();
+      assert.equal(status.host, `127.0.0.1:${port}`);
+      assert.equal(status.database, `libsql://127.0.0.1:${port}?tls=0`);
+      assert.match(status.error ?? '', /Could not reach the libSQL server .*ECONNREFUSED/);
+      assert.ok(!JSON.stringify(status).includes(token), JSON.stringify(status));
+    } finally {
+      await adapter.disconnect();
     }
   });
 });
