@@ -150,6 +150,14 @@ describe('engine libsql on a local file', { timeout: 600_000 }, () => {
     assert.equal((await cli(['status', ...cwd])).code, 0);
   });
 
+  test('reset recreates the file, re-applies every migration and seeds', async () => {
+    const { code, stdout, stderr } = await cli(['reset', ...cwd]);
+    assert.equal(code, 0, stderr);
+    assert.equal((stdout.match(/Applied /g) ?? []).length, 3, stdout);
+    assert.deepEqual(query('SELECT COUNT(*) AS n FROM "Book"'), [{ n: 0 }]);
+    assert.deepEqual(query('SELECT name FROM "ExampleRecord"'), [{ name: 'Hello from Strata' }]);
+  });
+
   test('doctor reaches the file and names the libsql version', async () => {
     const { code, stdout, stderr } = await cli(['doctor', '--json', ...cwd]);
     assert.equal(code, 0, stderr);
