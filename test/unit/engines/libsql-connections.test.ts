@@ -2,10 +2,11 @@
 // connection and the lease lock use only @libsql/client's API, so a file: URL exercises their
 // logic here (no remote server is reachable from the tests).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -137,5 +138,19 @@ describe('createLibsqlAdapter', () => {
     } finally {
       await adapter.disconnect();
     }
+  });
+});
+
+describe('libsql driver loading', () => {
+  test('strata/adapters/libsql and getDriverAdapter() load no driver until the first connection', () => {
+    const repo = fileURLToPath(new URL('../../../', import.meta.url));
+    const log = join(dir, 'modules.log');
+    const entry = pathToFileURL(join(repo, 'src/engines/libsql/index.ts')).href;
+    const script = `const { createLibsqlAdapter } = await import(${JSON.stringify(entry)});\ncreateLibsqlAdapter({ url: 'libsql://h.turso.io?authToken=x' }).getDriverAdapter();\nconsole.log('ok');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/support/module-log.mjs', '--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8', env: { ...process.env, STRATA_MODULE_LOG: log } });
+    assert.equal(child.status, 0, child.stderr);
+    const loaded = readFileSync(log, 'utf8').split('\n');
+    assert.ok(loaded.some((url) => url.endsWith('/libsql-database-adapter.ts')), 'the log sees the engine');
+    assert.deepEqual(loaded.filter((url) => /node_modules\/(@libsql|libsql|@prisma\/adapter-libsql)\//.test(url)), []);
   });
 });
