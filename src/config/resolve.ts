@@ -37,7 +37,6 @@ const URL_PREFIXES: Record<Engine, readonly string[]> = {
   sqlite: ['file:'],
   mysql: ['mysql://', 'mariadb://'],
   mssql: ['sqlserver://'],
-  libsql: ['libsql://', 'file:', 'https://', 'http://', 'wss://', 'ws://'],
   pglite: ['memory://', 'file:'],
 };
 
@@ -45,7 +44,6 @@ const URL_PREFIXES: Record<Engine, readonly string[]> = {
 export function engineFromUrl(url: string): Engine | undefined {
   const lower = url.trim().toLowerCase();
   for (const engine of ['postgres', 'sqlite', 'mysql', 'mssql', 'pglite'] as const) {
-    if (engine === 'postgres' && url.trim().toLowerCase().startsWith('libsql://')) return 'libsql';
     if (URL_PREFIXES[engine].some((p) => lower.startsWith(p))) return engine;
   }
   return ADO_NET.test(url) ? 'mssql' : undefined;
@@ -106,7 +104,7 @@ export async function resolveConfig(
   if (caps.embedded) {
     const fromUrl = url === undefined ? undefined : filePathOfUrl(url);
     const configured = values.dataPath ?? fromUrl;
-    const fallback = engine === 'sqlite' ? DEFAULTS.dataPath.sqlite : engine === 'libsql' ? '.data/libsql/dev.db' : DEFAULTS.dataPath.pglite;
+    const fallback = engine === 'sqlite' ? DEFAULTS.dataPath.sqlite : DEFAULTS.dataPath.pglite;
     dataPath = url !== undefined && configured === undefined ? undefined : resolve(root, configured ?? fallback);
   }
 

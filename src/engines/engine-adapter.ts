@@ -50,7 +50,6 @@ const MODULES: Record<Engine, () => Promise<EngineAdapterModule>> = {
   sqlite: () => import('./sqlite/sqlite-adapter.js'),
   mysql: () => import('./mysql/mysql-adapter.js'),
   mssql: () => import('./mssql/mssql-adapter.js'),
-  libsql: () => import('./libsql/libsql-adapter.js'),
 };
 
 /**
@@ -143,7 +142,6 @@ const MIGRATE_MODULES: Partial<Record<Engine, () => Promise<MigrateAdapterModule
   postgres: () => import('./postgres/postgres-migrate.js'),
   sqlite: () => import('./sqlite/sqlite-migrate.js'),
   mysql: () => import('./mysql/mysql-migrate.js'),
-  libsql: () => import('./libsql/libsql-migrate.js'),
 };
 
 /**

@@ -70,7 +70,6 @@ const LOCK_MODULES: Record<Engine, (() => Promise<EngineLockModule>) | undefined
   sqlite: () => import('../engines/sqlite/sqlite-lock.js'),
   mysql: () => import('../engines/mysql/mysql-lock.js'),
   mssql: undefined,
-  libsql: () => import('../engines/libsql/libsql-lock.js'),
 };
 
 /** Holders inside this process, by lock key: the promise settles when the holder releases. */

@@ -40,7 +40,6 @@ const MODULES: Record<Engine, () => Promise<AdapterModule>> = {
   pglite: () => import('../engines/pglite/pglite-database-adapter.js'),
   postgres: () => import('../engines/postgres/postgres-database-adapter.js'),
   sqlite: () => import('../engines/sqlite/sqlite-database-adapter.js'),
-  libsql: () => import('../engines/libsql/libsql-database-adapter.js'),
   mysql: () => import('../engines/mysql/mysql-database-adapter.js'),
   mssql: () => import('../engines/mssql/mssql-database-adapter.js'),
 };

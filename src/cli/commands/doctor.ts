@@ -119,7 +119,6 @@ const VERSION_SQL: Record<Engine, string> = {
   pglite: 'SELECT version() AS version',
   postgres: 'SELECT version() AS version',
   sqlite: 'SELECT sqlite_version() AS version',
-  libsql: 'SELECT sqlite_version() AS version',
   mysql: 'SELECT VERSION() AS version',
   mssql: 'SELECT @@VERSION AS version',
 };

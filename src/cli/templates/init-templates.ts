@@ -52,16 +52,6 @@ export default defineConfig({
 });
 `;
   }
-  if (engine === 'libsql') {
-    return `import { defineConfig } from 'strata/config';
-
-export default defineConfig({
-  engine: 'libsql',
-  plugins: ['plugins/*'],
-  seed: 'database/seed.ts',
-});
-`;
-  }
   if (engine === 'sqlite') {
     return `import { defineConfig } from 'strata/config';
 
