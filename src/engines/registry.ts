@@ -4,7 +4,6 @@
  * Importing this module loads no driver: descriptors hold data and lazy loaders only.
  */
 import type { EngineDescriptor, EngineLoaders } from './descriptor.js';
-import { driverLoadError } from './missing-driver.js';
 import { libsqlEngine } from './libsql/libsql-descriptor.js';
 import { mssqlEngine } from './mssql/mssql-descriptor.js';
 import { mysqlEngine } from './mysql/mysql-descriptor.js';
@@ -54,7 +53,17 @@ export function engineDescriptor(engine: string): EngineDescriptor<Engine> {
  * @example enginesWhere((d) => d.capabilities.tenancy) // 'pglite and postgres'
  */
 export function enginesWhere(test: (descriptor: EngineDescriptor<Engine>) => boolean, conjunction = 'and'): string {
-  return listNames(ENGINE_DESCRIPTORS.filter(test).map((d) => d.name), conjunction);
+  return listNames(enginesWith(test), conjunction);
+}
+
+/** The names of the engines whose descriptor passes `test`, registry order. */
+export function enginesWith(test: (descriptor: EngineDescriptor<Engine>) => boolean): Engine[] {
+  return ENGINE_DESCRIPTORS.filter(test).map((d) => d.name);
+}
+
+/** {@link enginesWhere} with each name quoted: `engine "pglite" or "postgres"`. */
+export function quotedEnginesWhere(test: (descriptor: EngineDescriptor<Engine>) => boolean, conjunction = 'or'): string {
+  return listNames(enginesWith(test).map((name) => `"${name}"`), conjunction);
 }
 
 /** `['a', 'b', 'c']` → `a, b and c`. */
@@ -99,6 +108,7 @@ export async function loadDescriptorModule<D extends EngineDescriptor, K extends
   try {
     return await load();
   } catch (error) {
+    const { driverLoadError } = await import('./missing-driver.js');
     throw driverLoadError(descriptor, error);
   }
 }

@@ -10,6 +10,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import { createMigrateAdapter } from '../engines/engine-adapter.js';
 import type { MigrateAdapter } from '../engines/engine-adapter.js';
+import { enginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { applyPending } from './apply.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from './lock.js';
@@ -99,7 +100,7 @@ export async function migrateOnStartup(options: MigrateOnStartupOptions = {}): P
   const config = options.config ?? (await loadConfig({ cwd: options.cwd }));
   if (!capabilitiesOf(config.engine).migrationConnection) {
     const native = unsupportedEngineError(config, 'deploy');
-    throw new StrataError('UNSUPPORTED_ENGINE', `migrateOnStartup cannot migrate engine "${config.engine}": Strata migrates postgres, pglite, sqlite and mysql.`, {
+    throw new StrataError('UNSUPPORTED_ENGINE', `migrateOnStartup cannot migrate engine "${config.engine}": Strata migrates ${enginesWhere((d) => d.capabilities.migrationConnection)}.`, {
       hint: `Apply the migrations before the app starts, with Prisma's native engine. ${native.hint ?? ''}`.trim(),
       details: native.details,
     });

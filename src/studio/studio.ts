@@ -8,6 +8,7 @@ import { redactUrl } from '../config/redact.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
+import { listNames } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { readMigrationsList } from '../migrate/migrations-dir.js';
 import { registry, registrySchema } from '../tenancy/registry.js';
@@ -98,7 +99,7 @@ export async function openStudio(config: ResolvedConfig, options: OpenStudioOpti
   const kind = ADAPTER[config.engine];
   if (kind === undefined) {
     throw new StrataError('CONFIG_INVALID', `Studio does not support engine "${config.engine}".`, {
-      hint: 'Use strata studio with pglite, postgres, sqlite or mysql.',
+      hint: `Use strata studio with ${listNames(Object.keys(ADAPTER), 'or')}.`,
     });
   }
   const map = await buildPluginMap(config);

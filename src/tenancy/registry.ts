@@ -6,6 +6,7 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
+import { quotedEnginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { adapterSql, quoteIdent } from './sql.js';
 import type { TenantSql } from './sql.js';
@@ -20,15 +21,14 @@ export const REGISTRY_VERSION = 1;
 
 /**
  * Throw unless `config.engine` can hold tenants: a schema-per-namespace engine migrated by the
- * Wasm schema engine (postgres, pglite).
+ * Wasm schema engine: the engines whose descriptor has the `tenancy` capability (postgres, pglite).
  *
  * @throws StrataError `UNSUPPORTED_ENGINE` (exit 2) naming the engine.
  */
 export function assertTenancySupported(config: Pick<ResolvedConfig, 'engine'>): void {
-  const caps = capabilitiesOf(config.engine);
-  if (caps.namespaceStyle === 'schema' && caps.wasmSchemaEngine && caps.supportsTransactionalDdl) return;
+  if (capabilitiesOf(config.engine).tenancy) return;
   throw new StrataError('UNSUPPORTED_ENGINE', `Tenancy is not supported on ${config.engine}: it needs one database schema per tenant.`, {
-    hint: 'Use engine "postgres" or "pglite" for schema-per-tenant isolation, or remove `tenancy` (and `tenantScoped` plugins) from strata.config.ts.',
+    hint: `Use engine ${quotedEnginesWhere((d) => d.capabilities.tenancy)} for schema-per-tenant isolation, or remove \`tenancy\` (and \`tenantScoped\` plugins) from strata.config.ts.`,
   });
 }
 

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import type { EngineDescriptor } from '../../../src/engines/descriptor.js';
 import { driverLoadError } from '../../../src/engines/missing-driver.js';
 import { ENGINE_DESCRIPTORS, ENGINES, engineDescriptor, enginesWhere, loadDescriptorModule, loadEngineModule } from '../../../src/engines/registry.js';
+import { redactUrl } from '../../../src/config/redact.js';
 import { isStrataError } from '../../../src/errors.js';
 import type { StrataError } from '../../../src/errors.js';
 
@@ -70,6 +71,15 @@ describe('engine registry', () => {
 
   test('every driver package a descriptor names is declared in package.json', () => {
     for (const d of ENGINE_DESCRIPTORS) for (const pkg of d.drivers) assert.ok(declared(pkg), `${d.name}: ${pkg}`);
+  });
+
+  test('every secret URL parameter an engine declares is masked', () => {
+    for (const d of ENGINE_DESCRIPTORS) {
+      for (const param of d.secretUrlParams ?? []) {
+        const url = `${d.url.accepts[0]}db.example.com/app?${param}=s3cretValue42`;
+        assert.doesNotMatch(redactUrl(url), /s3cretValue42/, `${d.name}: ${param}`);
+      }
+    }
   });
 
   test('every loader resolves to a module with the expected entry point', async () => {

@@ -15,7 +15,7 @@ describe('engines without the Wasm schema engine (mysql, mssql)', () => {
     assert.equal(error.code, 'UNSUPPORTED_ENGINE');
     assert.equal(error.exitCode, 2);
     assert.match(error.message, /`strata migrate` cannot migrate engine "mysql"/);
-    assert.match(error.message, /Wasm schema engine covers postgres, pglite and sqlite \(`strata deploy`, `status`, `resolve` and migrateOnStartup work on it without one\)/);
+    assert.match(error.message, /Wasm schema engine covers pglite, postgres and sqlite \(`strata deploy`, `status`, `resolve` and migrateOnStartup work on it without one\)/);
     assert.match(error.message, /native schema engine .* is not installed/);
     assert.match(error.hint ?? '', /binaries\.prisma\.sh/);
     assert.match(error.hint ?? '', /PRISMA_SCHEMA_ENGINE_BINARY=/);
