@@ -88,7 +88,9 @@ describe('engine libsql on a local file', { timeout: 600_000 }, () => {
     const result = JSON.parse(stdout) as { engine: string; files: Array<{ path: string }> };
     assert.equal(result.engine, 'libsql');
     assert.ok(!result.files.some((f) => f.path === 'compose.yaml'), 'no server to start');
-    assert.match(readFileSync(join(app, 'strata.config.ts'), 'utf8'), /engine: 'libsql'/);
+    const configText = readFileSync(join(app, 'strata.config.ts'), 'utf8');
+    assert.match(configText, /engine: 'libsql'/);
+    assert.match(configText, /\/\/ For Turso or sqld set DATABASE_URL=libsql:\/\//);
     const config = await loadConfig({ cwd: app, env: {} });
     assert.equal(config.engine, 'libsql');
     assert.equal(config.dataPath, join(app, '.data/libsql/dev.db'));

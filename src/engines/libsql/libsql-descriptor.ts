@@ -30,8 +30,8 @@ export const libsqlEngine: EngineDescriptor<'libsql'> = {
   init: {
     configComment: [
       'libSQL: a local file in .data/libsql/dev.db, nothing to install or start.',
-      'For Turso or sqld set DATABASE_URL=libsql://<db>-<org>.turso.io and LIBSQL_AUTH_TOKEN',
-      '(in .env: the Strata CLI reads it); the token is never printed.',
+      'For Turso or sqld set DATABASE_URL=libsql://<db>-<org>.turso.io?authToken=… (in .env:',
+      'the Strata CLI reads it) or LIBSQL_AUTH_TOKEN in the environment; the token is never printed.',
     ],
     configKeys: [],
   },
