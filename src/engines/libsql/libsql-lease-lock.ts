@@ -36,7 +36,11 @@ export function createLeaseLock(target: LibsqlTarget, options: LeaseLockOptions 
   const open = (): Client => (client ??= createClient({ url: target.url, ...(target.authToken === undefined ? {} : { authToken: target.authToken }) }));
   const unreachable = (error: unknown): unknown => {
     const converted = convertLibsqlError(error, target);
-    return converted === error ? new StrataError('DATABASE_ERROR', `The migration lock could not be taken in ${target.description} (table ${LEASE_TABLE}).`, { hint: 'Check that the token may write to this database, then retry.', cause: error }) : converted;
+    if (converted !== error) return converted;
+    return new StrataError('DATABASE_ERROR', `The migration lock (table ${LEASE_TABLE}) failed in ${target.description}; a lease not released ends ${Math.round(leaseMs / 1000)} s after its last renewal.`, {
+      hint: 'Check that the token may write to this database, then retry.',
+      cause: error,
+    });
   };
   return {
     key: `libsql:${target.description}`,
@@ -69,14 +73,19 @@ export function createLeaseLock(target: LibsqlTarget, options: LeaseLockOptions 
       if (renew === undefined) return;
       clearInterval(renew);
       renew = undefined;
-      const tx = await open().transaction('write');
       try {
-        await tx.execute({ sql: `DELETE FROM ${LEASE_TABLE} WHERE owner = ?`, args: [owner] });
-        const left = await tx.execute(`SELECT COUNT(*) AS n FROM ${LEASE_TABLE}`);
-        if (Number(left.rows[0]?.[0] ?? 0) === 0) await tx.execute(`DROP TABLE ${LEASE_TABLE}`);
-        await tx.commit();
-      } finally {
-        tx.close();
+        const tx = await open().transaction('write');
+        try {
+          await tx.execute({ sql: `DELETE FROM ${LEASE_TABLE} WHERE owner = ?`, args: [owner] });
+          const left = await tx.execute(`SELECT COUNT(*) AS n FROM ${LEASE_TABLE}`);
+          if (Number(left.rows[0]?.[0] ?? 0) === 0) await tx.execute(`DROP TABLE ${LEASE_TABLE}`);
+          await tx.commit();
+        } finally {
+          tx.close();
+        }
+      } catch (error) {
+        // The lease then ends by itself (no more renewals): say so rather than hide the failure.
+        throw unreachable(error);
       }
     },
     close(): Promise<void> {
