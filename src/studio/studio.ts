@@ -40,7 +40,7 @@ export interface OpenStudio extends StudioServer {
   stop(): Promise<void>;
 }
 
-const ADAPTER: Record<string, StudioInfo['adapter'] | undefined> = { pglite: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql' };
+const ADAPTER: Record<string, StudioInfo['adapter'] | undefined> = { pglite: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql', libsql: 'sqlite' };
 
 function describeDatabase(config: ResolvedConfig): string {
   if (config.url !== undefined) return redactUrl(config.url);
@@ -77,7 +77,7 @@ async function migrationLines(config: ResolvedConfig, adapter: SqlDriverAdapter)
 /** The schema Studio shows a namespace's tables under: itself on schema engines; `main` (SQLite) or the database (MySQL) on prefix engines. */
 function studioSchema(config: ResolvedConfig, namespace: string): string {
   if (capabilitiesOf(config.engine).namespaceStyle === 'schema') return namespace;
-  if (config.engine === 'sqlite') return 'main';
+  if (capabilitiesOf(config.engine).prismaProvider === 'sqlite') return 'main';
   return config.connection?.database ?? (config.url ? decodeURIComponent(new URL(config.url).pathname.slice(1)) : namespace);
 }
 

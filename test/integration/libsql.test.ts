@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'libsql';
 import { runCli } from '../../src/cli/program.js';
 import { loadConfig } from '../../src/config/index.js';
+import { openStudio } from '../../src/studio/studio.js';
 import { REPO, typecheck, writeTsconfig } from '../unit/generate/helpers.js';
 
 const TOKEN = 'libsql-SECRET-t0ken.eyJhIjoiYiJ9';
@@ -168,6 +169,23 @@ describe('engine libsql on a local file', { timeout: 600_000 }, () => {
     assert.equal(report.database.reachable, true);
     assert.match(report.database.version ?? '', /^3\.\d+\.\d+/);
     assert.equal(report.migrations.inSync, true);
+  });
+
+  test('studio answers on the libsql file: plugin tables grouped under main, queries run', async () => {
+    const studio = await openStudio(await loadConfig({ cwd: app, env: {} }), { readOnly: true });
+    try {
+      assert.equal(studio.info.adapter, 'sqlite');
+      assert.equal(studio.info.database, join(app, '.data/libsql/dev.db'));
+      assert.deepEqual(studio.info.plugins.find((p) => p.owner === 'example'), { owner: 'example', namespace: 'example_', schema: 'main', tables: ['example_ExampleTask'] });
+      const res = await fetch(`http://127.0.0.1:${studio.port}/bff?token=${studio.token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ procedure: 'query', query: { sql: 'SELECT name FROM "ExampleRecord"', parameters: [] } }),
+      });
+      assert.deepEqual(await res.json(), [null, [{ name: 'Hello from Strata' }]]);
+    } finally {
+      await studio.stop();
+    }
   });
 
   test('a remote libsql:// URL that answers nothing: exit 3, and the authToken is printed nowhere', async () => {
