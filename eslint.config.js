@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaryRules } from './scripts/boundaries.mjs';
 
 export default tseslint.config(
   {
@@ -22,4 +23,5 @@ export default tseslint.config(
     files: ['src/studio/ui/**/*.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly' } },
   },
+  ...boundaryRules(),
 );

@@ -12,8 +12,7 @@
  */
 import type { EngineCapabilities } from '../engines/capabilities.js';
 import { quotedEnginesWhere } from '../engines/registry.js';
-import { TENANT_PLACEHOLDER_SCHEMA } from '../tenancy/tenant-id.js';
-import { label } from './namespace.js';
+import { label, TENANT_PLACEHOLDER_SCHEMA } from './namespace.js';
 import { ownerLabel } from './rules.js';
 import type { Definition, OwnedFragment } from './rules.js';
 import type { Diagnostic } from './types.js';

@@ -7,9 +7,12 @@
  * A descriptor imports nothing heavy: its loaders are `() => import(...)`, so an unused
  * engine's driver is never loaded.
  */
-import type { DatabaseAdapter } from '../runtime/database-adapter.js';
-import type { EngineLockModule } from '../migrate/lock.js';
+import type { DatabaseAdapter } from './database-adapter.js';
+import type { EngineLockModule } from './migration-lock.js';
 import type { EngineAdapterModule, EngineConnection, MigrateAdapterModule } from './engine-adapter.js';
+
+/** The Prisma providers the Wasm schema engine migrates. */
+export type WasmProvider = Extract<EngineFacts['prismaProvider'], 'postgresql' | 'sqlite'>;
 
 /** How a plugin gets its own room in the one database. */
 export type NamespaceStyle =

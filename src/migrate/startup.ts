@@ -13,9 +13,9 @@ import type { MigrateAdapter } from '../engines/engine-adapter.js';
 import { enginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { applyPending } from './apply.js';
-import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from './lock.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../engines/migration-lock.js';
 import { providerOf } from './migrate-session.js';
-import { readMigrationsList } from './migrations-dir.js';
+import { readMigrationsList } from '../engines/migrations-dir.js';
 import { unsupportedEngineError } from './native-engine.js';
 import { isSchemaVersion, readSchemaVersion, schemaVersionAheadError, writeSchemaVersion } from './schema-version.js';
 

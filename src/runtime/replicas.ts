@@ -11,8 +11,8 @@ import type { EngineConnection } from '../engines/engine-adapter.js';
 import { enginesWhere } from '../engines/registry.js';
 import { isStrataError, StrataError } from '../errors.js';
 import { recordWrite, wroteRecently } from './read-your-writes.js';
-import type { ConnectionFault } from './connection-faults.js';
-import { connectionFault } from './connection-faults.js';
+import type { ConnectionFault } from '../engines/connection-faults.js';
+import { connectionFault } from '../engines/connection-faults.js';
 
 /** Model operations that only read, sent to a replica outside transactions. */
 export const READ_OPERATIONS: ReadonlySet<string> = new Set([

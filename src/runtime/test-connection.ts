@@ -6,11 +6,11 @@ import { performance } from 'node:perf_hooks';
 import { configSecrets, redactSecrets } from '../config/redact.js';
 import type { EngineConnection } from '../engines/engine-adapter.js';
 import { loadEngineModule } from '../engines/registry.js';
-import type { DatabaseAdapter, RawDatabaseClient } from './database-adapter.js';
-import { isDatabaseAdapter } from './database-adapter.js';
-import type { ConnectionFault } from './connection-faults.js';
-import { connectionFault } from './connection-faults.js';
-import { DEFAULT_HEALTH_TIMEOUT_MS, describeError } from './driver-database-adapter.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../engines/database-adapter.js';
+import { isDatabaseAdapter } from '../engines/database-adapter.js';
+import type { ConnectionFault } from '../engines/connection-faults.js';
+import { connectionFault } from '../engines/connection-faults.js';
+import { DEFAULT_HEALTH_TIMEOUT_MS, describeError } from '../engines/driver-database-adapter.js';
 
 /** What {@link testConnection} reports. */
 export interface TestConnectionResult {

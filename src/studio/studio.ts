@@ -10,7 +10,7 @@ import { capabilitiesOf } from '../engines/capabilities.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
 import { listNames } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
-import { readMigrationsList } from '../migrate/migrations-dir.js';
+import { readMigrationsList } from '../engines/migrations-dir.js';
 import { registry, registrySchema } from '../tenancy/registry.js';
 import { adapterSql } from '../tenancy/sql.js';
 import { TENANT_PLACEHOLDER_SCHEMA } from '../tenancy/tenant-id.js';

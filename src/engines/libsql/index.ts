@@ -7,4 +7,4 @@
 export { createLibsqlAdapter } from './libsql-database-adapter.js';
 export { getLibsqlConfig } from './libsql-options.js';
 export type { LibsqlConnectionOptions, LibsqlEnvConfig } from './libsql-options.js';
-export type { DatabaseAdapter, DatabaseStatus } from '../../runtime/database-adapter.js';
+export type { DatabaseAdapter, DatabaseStatus } from '../database-adapter.js';

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { createClient } from '@libsql/client';
 import type { Client } from '@libsql/client';
 import { StrataError } from '../../errors.js';
-import type { EngineLock } from '../../migrate/lock.js';
+import type { EngineLock } from '../migration-lock.js';
 import { convertLibsqlError } from './libsql-errors.js';
 import type { LibsqlTarget } from './libsql-options.js';
 

@@ -9,8 +9,8 @@
  */
 import { resolve } from 'node:path';
 import { StrataError } from '../../errors.js';
-import { createFileLock } from '../../migrate/lock-file.js';
-import type { EngineLock } from '../../migrate/lock.js';
+import { createFileLock } from '../lock-file.js';
+import type { EngineLock } from '../migration-lock.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { libsqlOptionsFromConnection, resolveLibsqlOptions } from './libsql-options.js';
 

@@ -9,7 +9,7 @@
  */
 import { rm } from 'node:fs/promises';
 import splitter from 'dbgate-query-splitter';
-import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
+import { withAdapterOverrides } from '../adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createLibsqlDriverFactory } from './libsql-adapter.js';
 import { openLibsqlMigrationConnection } from './libsql-migration-connection.js';

@@ -21,9 +21,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ResolvedConfig } from '../config/types.js';
-import type { EngineConnection } from '../engines/engine-adapter.js';
-import { enginesWhere, loadEngineModule } from '../engines/registry.js';
-import { asDatabaseNotFound } from '../engines/server-database.js';
+import type { EngineConnection } from './engine-adapter.js';
+import { enginesWhere, loadEngineModule } from './registry.js';
+import { asDatabaseNotFound } from './server-database.js';
 import { StrataError } from '../errors.js';
 
 /** Options of {@link withMigrationLock}. */
