@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaryRules } from './scripts/boundaries.mjs';
 
 export default tseslint.config(
   {
@@ -30,4 +31,5 @@ export default tseslint.config(
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
     },
   },
+  ...boundaryRules(),
 );

@@ -25,7 +25,7 @@ import { createMigrateAdapterFactory } from '../src/engines/postgres/postgres-mi
 import { deploy } from '../src/migrate/deploy.js';
 import { diffScript } from '../src/migrate/diff.js';
 import { openSchemaEngine } from '../src/migrate/schema-engine.js';
-import { migrationLockfileContent, readMigrationsList } from '../src/migrate/migrations-dir.js';
+import { migrationLockfileContent, readMigrationsList } from '../src/engines/migrations-dir.js';
 import type { SchemaFile } from '../src/migrate/schema-engine.js';
 import { migrateOnStartup } from '../src/migrate/startup.js';
 import { testConfig } from '../test/support/config.js';

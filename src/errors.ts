@@ -25,6 +25,7 @@ export type StrataErrorCode =
   | 'DATABASE_LOCKED'
   | 'DATABASE_NOT_FOUND'
   | 'UNSUPPORTED_ENGINE'
+  | 'DRIVER_NOT_INSTALLED'
   // migration lock and startup migration
   | 'MIGRATION_LOCK_TIMEOUT'
   | 'SCHEMA_VERSION_AHEAD'
@@ -89,6 +90,7 @@ const BAD_INPUT: ReadonlySet<StrataErrorCode> = new Set([
   'COMPOSE_FAILED',
   'NO_SCHEMA_FILES',
   'UNSUPPORTED_ENGINE',
+  'DRIVER_NOT_INSTALLED',
   'MIGRATION_NOT_FOUND',
   'OPERATION_REFUSED',
   'TENANT_INVALID_ID',

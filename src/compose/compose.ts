@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { assertTenancySupported } from '../tenancy/registry.js';
+import { assertTenancySupported } from '../engines/tenancy-support.js';
 import { cmp, composeSources } from './compose-sources.js';
 import { formatDiagnostic } from './format.js';
 import { cachedRecord, commitStaged, COMPOSE_FORMAT, discardStaged, hashInputs, stageComposed } from './output.js';

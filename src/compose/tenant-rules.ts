@@ -11,8 +11,8 @@
  * - engines without database schemas cannot hold tenants (`tenancy-unsupported-engine`).
  */
 import type { EngineCapabilities } from '../engines/capabilities.js';
-import { TENANT_PLACEHOLDER_SCHEMA } from '../tenancy/tenant-id.js';
-import { label } from './namespace.js';
+import { quotedEnginesWhere } from '../engines/registry.js';
+import { label, TENANT_PLACEHOLDER_SCHEMA } from './namespace.js';
 import { ownerLabel } from './rules.js';
 import type { Definition, OwnedFragment } from './rules.js';
 import type { Diagnostic } from './types.js';
@@ -22,11 +22,11 @@ export function checkTenantScope(
   fragments: OwnedFragment[],
   defs: Map<string, Definition>,
   tenantOwners: ReadonlySet<string>,
-  caps: Pick<EngineCapabilities, 'engine' | 'namespaceStyle'>,
+  caps: Pick<EngineCapabilities, 'engine' | 'tenancy'>,
   diagnostics: Diagnostic[],
 ): void {
   if (tenantOwners.size === 0) return;
-  if (caps.namespaceStyle !== 'schema') {
+  if (!caps.tenancy) {
     const first = fragments.find((f) => tenantOwners.has(f.owner));
     if (first !== undefined) {
       diagnostics.push({
@@ -36,7 +36,7 @@ export function checkTenantScope(
         file: first.fragment.path,
         line: 1,
         column: 1,
-        hint: 'Use engine "postgres" or "pglite", or remove the plugin from `tenancy.plugins` (and its `tenantScoped` flag) in strata.config.ts.',
+        hint: `Use engine ${quotedEnginesWhere((d) => d.capabilities.tenancy)}, or remove the plugin from \`tenancy.plugins\` (and its \`tenantScoped\` flag) in strata.config.ts.`,
       });
     }
     return;

@@ -156,3 +156,6 @@ export interface ComposeSourcesOutput {
   /** Where each composed line came from; look lines up with `originOf`. */
   lineMap: LineMap;
 }
+
+/** One file of a (multi-file) Prisma schema: `[path, content]`. Paths only label diagnostics. */
+export type SchemaFile = readonly [path: string, content: string];

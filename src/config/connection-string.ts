@@ -10,6 +10,7 @@
  * it), a query value runs to the next `&name=`, and a string that is not a URL is read as libpq
  * and as ADO.NET, both spans masked.
  */
+import { ENGINE_DESCRIPTORS } from '../engines/registry.js';
 
 /** A secret inside a text: `[start, end)` and its value as a driver would read it (decoded). */
 export interface SecretSpan {
@@ -26,14 +27,22 @@ const KEY_IN_TEXT = /(?:^|(?<=[\s;&?,({["']))([A-Za-z][\w.-]*(?: [A-Za-z]+)?)\s*
 /** `"name": "` of a JSON member, or `name: '` of a printed object (`util.inspect`, a JS literal); the value runs to the next unescaped quote. */
 const QUOTED_MEMBER = /(?:^|(?<=[\s{,(]))(["']?)([A-Za-z][\w.-]*)\1\s*:\s*(["'`])/g;
 
+const normalizeKey = (key: string): string => key.toLowerCase().replace(/[\s_.-]/g, '');
+
+/** The secret URL parameters engines declare (`secretUrlParams` of each descriptor), normalized. */
+let engineSecretKeys: ReadonlySet<string> | undefined;
+
 /**
  * Whether a parameter or key name holds a secret: `password`, `pwd`, `pass`, `passwd`,
  * `sslpassword`, `passphrase`, `sslkey`, `secret`, `client_secret`, `token`, `authToken`,
- * `access_token`, `apiKey`, `credentials`, … (any case, `_`/`-`/space ignored).
+ * `access_token`, `apiKey`, `credentials`, … (any case, `_`/`-`/space ignored), and every
+ * parameter an engine descriptor lists in `secretUrlParams`.
  */
 export function isSecretKey(key: string): boolean {
-  const k = key.toLowerCase().replace(/[\s_.-]/g, '');
-  return /pass(word|wd|phrase)?$|^pwd$|secret|token|apikey|sslkey|privatekey|accesskey|credential|^auth$/.test(k);
+  const k = normalizeKey(key);
+  if (/pass(word|wd|phrase)?$|^pwd$|secret|token|apikey|sslkey|privatekey|accesskey|credential|^auth$/.test(k)) return true;
+  engineSecretKeys ??= new Set(ENGINE_DESCRIPTORS.flatMap((d) => d.secretUrlParams ?? []).map(normalizeKey));
+  return engineSecretKeys.has(k);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { capabilitiesOf } from '../engines/capabilities.js';
 import type { Engine } from '../engines/capabilities.js';
+import { quotedEnginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { redactUrl } from './redact.js';
 import type { ExtensionEntry, ResolvedConfig, StrataConfig } from './types.js';
@@ -22,7 +23,7 @@ export function resolveDatasourceSettings(engine: Engine, values: StrataConfig, 
     throw new StrataError(
       'CONFIG_INVALID',
       `Invalid config in ${origins.extensions ?? 'strata.config'}: "extensions" (${extensions.map((e) => e.name).join(', ')}) needs a PostgreSQL engine, but the engine is "${engine}".`,
-      { hint: 'Remove "extensions", or use engine "postgres" or "pglite".' },
+      { hint: `Remove "extensions", or use engine ${quotedEnginesWhere((d) => d.capabilities.prismaProvider === 'postgresql')}.` },
     );
   }
   const out: DatasourceSettings = {};

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { Engine } from '../engines/capabilities.js';
-import { capabilitiesOf, ENGINES } from '../engines/capabilities.js';
+import { capabilitiesOf } from '../engines/capabilities.js';
+import { ENGINE_DESCRIPTORS, engineDescriptor } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { applyUrlSchemaRule, resolveDatasourceSettings } from './datasource-settings.js';
 import { discoverPlugins } from './plugins.js';
@@ -18,7 +19,6 @@ import type { ConfigSource, ResolvedConfig, ResolvedPlugin, ResolvedTenancy, Str
 /** Defaults for every key, relative to the project root. */
 export const DEFAULTS = {
   engine: 'pglite',
-  dataPath: { pglite: '.data/pglite', sqlite: '.data/sqlite/dev.db' },
   schema: ['database/schema/*.prisma'],
   plugins: ['plugins/*'],
   output: 'database/generated',
@@ -29,35 +29,24 @@ export const DEFAULTS = {
   runtime: DEFAULT_RUNTIME,
 } as const;
 
-const ADO_NET = /(?:^|;)\s*(?:server|data source|address|addr|network address)\s*=/i;
-
-/** URL prefixes each engine accepts, in the order used to infer an engine from a URL. */
-const URL_PREFIXES: Record<Engine, readonly string[]> = {
-  postgres: ['postgresql://', 'postgres://'],
-  sqlite: ['file:'],
-  mysql: ['mysql://', 'mariadb://'],
-  mssql: ['sqlserver://'],
-  pglite: ['memory://', 'file:'],
-};
-
-/** The engine a URL's scheme names (`postgresql://` → `postgres`, `file:` → `sqlite`), if any. */
+/** The engine a URL's scheme names (`postgresql://` → `postgres`, `file:` → `sqlite`), if any (see each descriptor's `url.names`). */
 export function engineFromUrl(url: string): Engine | undefined {
   const lower = url.trim().toLowerCase();
-  for (const engine of ['postgres', 'sqlite', 'mysql', 'mssql', 'pglite'] as const) {
-    if (URL_PREFIXES[engine].some((p) => lower.startsWith(p))) return engine;
-  }
-  return ADO_NET.test(url) ? 'mssql' : undefined;
+  const named = ENGINE_DESCRIPTORS.find((d) => (d.url.names ?? d.url.accepts).some((p) => lower.startsWith(p)));
+  return (named ?? ENGINE_DESCRIPTORS.find((d) => d.url.matches?.(url) === true))?.name;
 }
 
 function urlFits(engine: Engine, url: string): boolean {
   const lower = url.trim().toLowerCase();
-  return URL_PREFIXES[engine].some((p) => lower.startsWith(p)) || (engine === 'mssql' && ADO_NET.test(url));
+  const rules = engineDescriptor(engine).url;
+  return rules.accepts.some((p) => lower.startsWith(p)) || rules.matches?.(url) === true;
 }
 
 function expectedUrl(engine: Engine): string {
-  const prefixes = URL_PREFIXES[engine].map((p) => `${p}…`);
-  if (engine === 'mssql') prefixes.push('an ADO.NET string (Server=…;Database=…)');
-  return `a URL like ${prefixes.join(' or ')}`;
+  const rules = engineDescriptor(engine).url;
+  const forms = rules.accepts.map((p) => `${p}…`);
+  if (rules.otherForms !== undefined) forms.push(rules.otherForms);
+  return `a URL like ${forms.join(' or ')}`;
 }
 
 function filePathOfUrl(url: string): string | undefined {
@@ -87,7 +76,7 @@ export async function resolveConfig(
   } else if (url !== undefined) {
     const inferred = engineFromUrl(url);
     if (inferred === undefined) {
-      const all = [...new Set(ENGINES.flatMap((e) => URL_PREFIXES[e]))].join(', ');
+      const all = [...new Set(ENGINE_DESCRIPTORS.flatMap((d) => d.url.accepts))].join(', ');
       throw new StrataError(
         'CONFIG_INVALID',
         `Invalid config in ${origins.url}: "url" is ${JSON.stringify(redactUrl(url))}, whose scheme names no engine; expected a URL starting with one of ${all}.`,
@@ -104,7 +93,7 @@ export async function resolveConfig(
   if (caps.embedded) {
     const fromUrl = url === undefined ? undefined : filePathOfUrl(url);
     const configured = values.dataPath ?? fromUrl;
-    const fallback = engine === 'sqlite' ? DEFAULTS.dataPath.sqlite : DEFAULTS.dataPath.pglite;
+    const fallback = engineDescriptor(engine).defaultDataPath ?? `.data/${engine}`;
     dataPath = url !== undefined && configured === undefined ? undefined : resolve(root, configured ?? fallback);
   }
 

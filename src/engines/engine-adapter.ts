@@ -8,6 +8,7 @@ import type { ConnectionFields } from '../config/types.js';
 import { StrataError } from '../errors.js';
 import type { Engine } from './capabilities.js';
 import type { MigrationConnection } from './migration-connection.js';
+import { enginesWhere, loadEngineModule } from './registry.js';
 
 /** Where an engine connects: the connection part of a `ResolvedConfig`. */
 export interface EngineConnection {
@@ -44,35 +45,14 @@ export interface EngineAdapterModule {
   createAdapter(connection: EngineConnection): Promise<EngineAdapter> | EngineAdapter;
 }
 
-const MODULES: Record<Engine, () => Promise<EngineAdapterModule>> = {
-  pglite: () => import('./pglite/pglite-adapter.js'),
-  postgres: () => import('./postgres/postgres-adapter.js'),
-  sqlite: () => import('./sqlite/sqlite-adapter.js'),
-  mysql: () => import('./mysql/mysql-adapter.js'),
-  mssql: () => import('./mssql/mssql-adapter.js'),
-};
-
 /**
  * Load `engine`'s adapter module (and with it, only that engine's driver).
  *
- * @throws StrataError `UNSUPPORTED_ENGINE` for an unknown engine; `DATABASE_ERROR` when the
- *   driver package cannot be loaded (not installed, or a native build failed).
+ * @throws StrataError `UNSUPPORTED_ENGINE` for an unknown engine; `DRIVER_NOT_INSTALLED` when
+ *   the driver package is not installed (or its native build failed), naming what to install.
  */
 export async function loadEngineAdapter(engine: Engine): Promise<EngineAdapterModule> {
-  const load = Object.hasOwn(MODULES, engine) ? MODULES[engine] : undefined;
-  if (load === undefined) {
-    throw new StrataError('UNSUPPORTED_ENGINE', `Unknown engine "${String(engine)}".`, {
-      hint: `Set engine to one of: ${Object.keys(MODULES).join(', ')}.`,
-    });
-  }
-  try {
-    return await load();
-  } catch (error) {
-    throw new StrataError('DATABASE_ERROR', `The driver for engine "${engine}" could not be loaded.`, {
-      hint: 'Install the driver packages of this engine (see the README, "Engines"), then try again.',
-      cause: error,
-    });
-  }
+  return loadEngineModule(engine, 'driverAdapter');
 }
 
 /**
@@ -137,40 +117,23 @@ export interface MigrateAdapterModule {
   createMigrateAdapterFactory(connection: EngineConnection): Promise<MigrateAdapter> | MigrateAdapter;
 }
 
-const MIGRATE_MODULES: Partial<Record<Engine, () => Promise<MigrateAdapterModule>>> = {
-  pglite: () => import('./pglite/pglite-migrate.js'),
-  postgres: () => import('./postgres/postgres-migrate.js'),
-  sqlite: () => import('./sqlite/sqlite-migrate.js'),
-  mysql: () => import('./mysql/mysql-migrate.js'),
-};
-
 /**
  * Build the migrate adapter of `connection.engine`, loading only that engine's driver. MySQL's
  * has no schema engine behind it (only {@link MigrateAdapter.openConnection}): commands that need
  * the Wasm schema engine check the `wasmSchemaEngine` capability first (`src/migrate/native-engine.ts`).
  *
  * @throws StrataError `UNSUPPORTED_ENGINE` for an engine without migrations (mssql);
- *   `DATABASE_ERROR` when the driver cannot be loaded.
+ *   `DRIVER_NOT_INSTALLED` when the driver cannot be loaded.
  * @example
  * const adapter = await createMigrateAdapter(config);
  * try { … openSchemaEngine({ adapterFactory: adapter.factory, shadowAdapterFactory: adapter.shadow }) … }
  * finally { await adapter.close(); }
  */
 export async function createMigrateAdapter(connection: EngineConnection): Promise<MigrateAdapter> {
-  const load = Object.hasOwn(MIGRATE_MODULES, connection.engine) ? MIGRATE_MODULES[connection.engine] : undefined;
-  if (load === undefined) {
-    throw new StrataError('UNSUPPORTED_ENGINE', `Engine "${connection.engine}" cannot be migrated by Strata.`, {
-      hint: 'Strata migrates postgres, pglite, sqlite and mysql.',
-    });
-  }
-  let module: MigrateAdapterModule;
-  try {
-    module = await load();
-  } catch (error) {
-    throw new StrataError('DATABASE_ERROR', `The driver for engine "${connection.engine}" could not be loaded.`, {
-      hint: 'Install the driver packages of this engine (see the README, "Engines"), then try again.',
-      cause: error,
-    });
-  }
+  const module = await loadEngineModule(connection.engine, 'migrate', (d) =>
+    new StrataError('UNSUPPORTED_ENGINE', `Engine "${d.name}" cannot be migrated by Strata.`, {
+      hint: `Strata migrates ${enginesWhere((e) => e.load.migrate !== undefined)}.`,
+    }),
+  );
   return module.createMigrateAdapterFactory(connection);
 }

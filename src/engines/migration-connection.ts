@@ -31,7 +31,7 @@ export interface MigrationConnection {
    * (`pg_advisory_lock(72707369)` on PostgreSQL, `GET_LOCK('prisma_migrate', …)` on MySQL), on
    * THIS connection: the lock lives as long as the session, so a process killed mid-migration
    * keeps it until the server has ended (and rolled back) that session. Absent on embedded
-   * engines, whose lock is a file (`src/migrate/lock.ts`).
+   * engines, whose lock is a file (`src/engines/migration-lock.ts`).
    */
   tryLock?(): Promise<boolean>;
   /** Release the lock taken by {@link MigrationConnection.tryLock}. Safe when not held. */

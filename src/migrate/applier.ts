@@ -21,7 +21,7 @@ import type { MigrationConnection } from '../engines/migration-connection.js';
 import { StrataError } from '../errors.js';
 import { compareHistory } from './history.js';
 import type { MigrationHistory } from './history.js';
-import { migrationChecksum } from './migrations-dir.js';
+import { migrationChecksum } from '../engines/migrations-dir.js';
 import { splitStatements, transactionControlStatement, turnsForeignKeysOff } from './migration-script.js';
 import { createTable, hasOtherTables, insertRecord, markFailed, markFinished, MIGRATIONS_TABLE, readRecords } from './prisma-migrations.js';
 import { inspectFailed, ROLLED_BACK_NOTE } from './recovery.js';

@@ -8,6 +8,7 @@ import type { MigrationList } from '@prisma/schema-engine-wasm';
 import type { ResolvedConfig } from '../config/types.js';
 import type { MigrateAdapter } from '../engines/engine-adapter.js';
 import type { MigrationConnection } from '../engines/migration-connection.js';
+import { enginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { ensureTenantRegistry } from '../tenancy/registry.js';
 import { applyOn } from './applier.js';
@@ -31,7 +32,7 @@ export function assertHistoryHealthy(config: ResolvedConfig, history: MigrationH
 export async function openMigrationConnection(adapter: MigrateAdapter): Promise<MigrationConnection> {
   if (adapter.openConnection === undefined) {
     throw new StrataError('UNSUPPORTED_ENGINE', `Strata cannot migrate ${adapter.description}: its engine has no migration connection.`, {
-      hint: 'Strata migrates postgres, pglite, sqlite and mysql.',
+      hint: `Strata migrates ${enginesWhere((d) => d.capabilities.migrationConnection)}.`,
     });
   }
   try {

@@ -6,9 +6,9 @@
  */
 import type { ResolvedConfig } from '../config/types.js';
 import { applyPending } from './apply.js';
-import { withMigrationLock } from './lock.js';
+import { withMigrationLock } from '../engines/migration-lock.js';
 import { providerOf, withMigrateAdapter } from './migrate-session.js';
-import { readMigrationsList } from './migrations-dir.js';
+import { readMigrationsList } from '../engines/migrations-dir.js';
 import { assertMigrationConnection } from './native-engine.js';
 
 /** Options of {@link deploy}. */

@@ -8,7 +8,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { DiffTarget, MigrationList } from '@prisma/schema-engine-wasm';
 import { StrataError } from '../errors.js';
-import { readMigrationsList } from './migrations-dir.js';
+import { readMigrationsList } from '../engines/migrations-dir.js';
 import { offlineAdapterFactory } from './offline-adapter.js';
 import type { OfflineAdapterOptions } from './offline-adapter.js';
 import { openSchemaEngine, toSchemasContainer, wasmProviderOf } from './schema-engine.js';

@@ -8,7 +8,7 @@
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { StrataError } from '../errors.js';
-import { migrationChecksum } from './migrations-dir.js';
+import { migrationChecksum } from '../engines/migrations-dir.js';
 import type { Recovery } from './recovery.js';
 
 /** A failed migration and the error the database gave. */

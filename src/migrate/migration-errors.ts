@@ -5,7 +5,7 @@
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
-import { MIGRATION_SCRIPT } from './migrations-dir.js';
+import { MIGRATION_SCRIPT } from '../engines/migrations-dir.js';
 import type { Recovery } from './recovery.js';
 
 /**

@@ -11,10 +11,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
+import { enginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 
 /** Engines the Wasm schema engine migrates, for messages. */
-const WASM_ENGINES = 'postgres, pglite and sqlite';
+const wasmEngines = (): string => enginesWhere((d) => d.capabilities.wasmSchemaEngine);
 
 /** A path relative to the project root, for commands run from there. */
 function fromRoot(root: string, path: string | undefined, fallback: string): string {
@@ -88,13 +89,13 @@ export function unsupportedEngineError(
   if (binary !== undefined) {
     return new StrataError(
       'UNSUPPORTED_ENGINE',
-      `\`strata ${command}\` cannot migrate engine "${config.engine}": it needs a schema engine, and Strata's binary-free Wasm schema engine covers ${WASM_ENGINES}${withoutBinary}. Prisma's native schema engine is installed (${binary}), but Strata does not drive it.`,
+      `\`strata ${command}\` cannot migrate engine "${config.engine}": it needs a schema engine, and Strata's binary-free Wasm schema engine covers ${wasmEngines()}${withoutBinary}. Prisma's native schema engine is installed (${binary}), but Strata does not drive it.`,
       { hint: `Run Prisma Migrate with it: ${prismaCommand} (the migrations folder stays compatible with Strata's). ${prismaConfigNote(config)}`, details: { engine: config.engine, nativeBinary: binary } },
     );
   }
   return new StrataError(
     'UNSUPPORTED_ENGINE',
-    `\`strata ${command}\` cannot migrate engine "${config.engine}": it needs a schema engine, Strata's binary-free Wasm schema engine covers ${WASM_ENGINES}${withoutBinary}, and Prisma's native schema engine (needed for ${config.engine}) is not installed.`,
+    `\`strata ${command}\` cannot migrate engine "${config.engine}": it needs a schema engine, Strata's binary-free Wasm schema engine covers ${wasmEngines()}${withoutBinary}, and Prisma's native schema engine (needed for ${config.engine}) is not installed.`,
     {
       hint:
         "Install it on a machine that can reach Prisma's binary host (binaries.prisma.sh): `npx prisma version` downloads it into node_modules/@prisma/engines; " +

@@ -5,9 +5,9 @@
  */
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
-import { withMigrationLock } from './lock.js';
+import { withMigrationLock } from '../engines/migration-lock.js';
 import { existingComposedFiles, providerOf, withEngine, withMigrateAdapter } from './migrate-session.js';
-import { readMigrationsList } from './migrations-dir.js';
+import { readMigrationsList } from '../engines/migrations-dir.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import { seed } from './seed.js';
 import { dropTenantSchemas } from '../tenancy/registry.js';

@@ -9,9 +9,9 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { MigrationConnection } from '../engines/migration-connection.js';
 import { StrataError } from '../errors.js';
 import { withMigrationConnection } from './apply.js';
-import { withMigrationLock } from './lock.js';
+import { withMigrationLock } from '../engines/migration-lock.js';
 import { providerOf, withMigrateAdapter } from './migrate-session.js';
-import { migrationChecksum, readMigrationsList } from './migrations-dir.js';
+import { migrationChecksum, readMigrationsList } from '../engines/migrations-dir.js';
 import { assertMigrationConnection } from './native-engine.js';
 import { createTable, insertRecord, markRolledBack, readRecords } from './prisma-migrations.js';
 

@@ -11,15 +11,16 @@
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type * as Wasm from '@prisma/schema-engine-wasm';
+import type { SchemaFile } from '../compose/types.js';
+import type { WasmProvider } from '../engines/descriptor.js';
 import { StrataError } from '../errors.js';
 import { convertEngineError } from './engine-errors.js';
 import { loadSchemaEngineModule } from './schema-engine-loader.js';
 
 /** The datasource providers the Wasm engine migrates. MySQL and SQL Server are refused by it. */
-export type WasmProvider = 'postgresql' | 'sqlite';
+export type { WasmProvider } from '../engines/descriptor.js';
 
-/** One file of a (multi-file) Prisma schema: `[path, content]`. Paths only label diagnostics. */
-export type SchemaFile = readonly [path: string, content: string];
+export type { SchemaFile } from '../compose/types.js';
 
 /** Re-exported engine types that callers build inputs from. */
 export type {

@@ -10,11 +10,12 @@ import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import { createMigrateAdapter } from '../engines/engine-adapter.js';
 import type { MigrateAdapter } from '../engines/engine-adapter.js';
+import { enginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { applyPending } from './apply.js';
-import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from './lock.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../engines/migration-lock.js';
 import { providerOf } from './migrate-session.js';
-import { readMigrationsList } from './migrations-dir.js';
+import { readMigrationsList } from '../engines/migrations-dir.js';
 import { unsupportedEngineError } from './native-engine.js';
 import { isSchemaVersion, readSchemaVersion, schemaVersionAheadError, writeSchemaVersion } from './schema-version.js';
 import type { StartupFanOutOptions, StartupFanOutResult } from '../tenancy/fan-out.js';
@@ -127,7 +128,7 @@ async function migrateShared(options: MigrateOnStartupOptions & { config: Resolv
   const config = options.config;
   if (!capabilitiesOf(config.engine).migrationConnection) {
     const native = unsupportedEngineError(config, 'deploy');
-    throw new StrataError('UNSUPPORTED_ENGINE', `migrateOnStartup cannot migrate engine "${config.engine}": Strata migrates postgres, pglite, sqlite and mysql.`, {
+    throw new StrataError('UNSUPPORTED_ENGINE', `migrateOnStartup cannot migrate engine "${config.engine}": Strata migrates ${enginesWhere((d) => d.capabilities.migrationConnection)}.`, {
       hint: `Apply the migrations before the app starts, with Prisma's native engine. ${native.hint ?? ''}`.trim(),
       details: native.details,
     });

@@ -15,7 +15,7 @@ import { diffScript } from './diff.js';
 import { compareHistory } from './history.js';
 import type { FailedMigration, MigrationHistory } from './history.js';
 import { existingComposedFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
-import { readMigrationsList } from './migrations-dir.js';
+import { readMigrationsList } from '../engines/migrations-dir.js';
 import { withoutExtensionNoise } from './extension-drift.js';
 import { factoryTableQuery, misplacedTables } from './placement.js';
 import type { MisplacedTable } from './placement.js';

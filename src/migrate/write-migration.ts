@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MIGRATION_LOCKFILE, MIGRATION_SCRIPT, migrationLockfileContent } from './migrations-dir.js';
+import { MIGRATION_LOCKFILE, MIGRATION_SCRIPT, migrationLockfileContent } from '../engines/migrations-dir.js';
 import type { WasmProvider } from './schema-engine.js';
 
 /** Longest migration name Prisma accepts (its folder name is cut to 200 characters with the timestamp). */

@@ -11,7 +11,7 @@ import { capabilitiesOf } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
 import type { EngineAdapter, EngineConnection } from '../engines/engine-adapter.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
-import { trackAttemptOutcomes } from './attempt-outcome.js';
+import { trackAttemptOutcomes } from '../engines/attempt-outcome.js';
 import { attachTenancy, tenantDriverFactory } from '../tenancy/router.js';
 import { replicaConnections, replicaError } from './replicas.js';
 import type { ShutdownOptions } from './shutdown.js';

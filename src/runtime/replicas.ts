@@ -8,10 +8,11 @@ import { redactSecrets, redactUrl, secretsOf } from '../config/redact.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import type { Engine } from '../engines/capabilities.js';
 import type { EngineConnection } from '../engines/engine-adapter.js';
+import { enginesWhere } from '../engines/registry.js';
 import { isStrataError, StrataError } from '../errors.js';
 import { recordWrite, wroteRecently } from './read-your-writes.js';
-import type { ConnectionFault } from './connection-faults.js';
-import { connectionFault } from './connection-faults.js';
+import type { ConnectionFault } from '../engines/connection-faults.js';
+import { connectionFault } from '../engines/connection-faults.js';
 
 /** Model operations that only read, sent to a replica outside transactions. */
 export const READ_OPERATIONS: ReadonlySet<string> = new Set([
@@ -37,7 +38,7 @@ export const READ_RAW_OPERATIONS: ReadonlySet<string> = new Set(['$queryRaw', '$
 export function replicaConnections(engine: Engine, urls: readonly string[]): EngineConnection[] {
   if (urls.length > 0 && capabilitiesOf(engine).embedded) {
     throw new StrataError('REPLICA_ERROR', `Read replicas are configured, but engine "${engine}" is embedded and has no replicas.`, {
-      hint: 'Remove `replicas` from the config, or use a server engine (postgres, mysql).',
+      hint: `Remove \`replicas\` from the config, or use a server engine (${enginesWhere((d) => !d.capabilities.embedded, 'or')}).`,
     });
   }
   return urls.map((url) => ({ engine, url }));

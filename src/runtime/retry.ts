@@ -5,13 +5,13 @@
  */
 import { redactSecrets } from '../config/redact.js';
 import { StrataError } from '../errors.js';
-import type { AttemptRecord } from './attempt-outcome.js';
-import { withAttemptRecord } from './attempt-outcome.js';
-import type { ClassifiedFailure, FailureOutcome, TransientReason } from './transient-errors.js';
-import { classifyFailure } from './transient-errors.js';
+import type { AttemptRecord } from '../engines/attempt-outcome.js';
+import { withAttemptRecord } from '../engines/attempt-outcome.js';
+import type { ClassifiedFailure, FailureOutcome, TransientReason } from '../engines/transient-errors.js';
+import { classifyFailure } from '../engines/transient-errors.js';
 
-export { classifyError, classifyFailure, isTransientError } from './transient-errors.js';
-export type { ClassifiedFailure, ClassifyErrorOptions, FailureOutcome, TransientReason } from './transient-errors.js';
+export { classifyError, classifyFailure, isTransientError } from '../engines/transient-errors.js';
+export type { ClassifiedFailure, ClassifyErrorOptions, FailureOutcome, TransientReason } from '../engines/transient-errors.js';
 
 /** What {@link RetryOptions.onRetry} receives before each wait. */
 export interface RetryEvent {

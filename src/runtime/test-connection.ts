@@ -4,13 +4,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import { configSecrets, redactSecrets } from '../config/redact.js';
-import type { Engine } from '../engines/capabilities.js';
 import type { EngineConnection } from '../engines/engine-adapter.js';
-import type { DatabaseAdapter, RawDatabaseClient } from './database-adapter.js';
-import { isDatabaseAdapter } from './database-adapter.js';
-import type { ConnectionFault } from './connection-faults.js';
-import { connectionFault } from './connection-faults.js';
-import { DEFAULT_HEALTH_TIMEOUT_MS, describeError } from './driver-database-adapter.js';
+import { loadEngineModule } from '../engines/registry.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../engines/database-adapter.js';
+import { isDatabaseAdapter } from '../engines/database-adapter.js';
+import type { ConnectionFault } from '../engines/connection-faults.js';
+import { connectionFault } from '../engines/connection-faults.js';
+import { DEFAULT_HEALTH_TIMEOUT_MS, describeError } from '../engines/driver-database-adapter.js';
 
 /** What {@link testConnection} reports. */
 export interface TestConnectionResult {
@@ -35,23 +35,15 @@ export interface TestConnectionOptions {
 /** What {@link testConnection} can probe. */
 export type TestConnectionTarget = DatabaseAdapter | Pick<RawDatabaseClient, '$queryRawUnsafe'> | EngineConnection;
 
-type AdapterModule = { createDatabaseAdapter(connection: EngineConnection): DatabaseAdapter };
-const MODULES: Record<Engine, () => Promise<AdapterModule>> = {
-  pglite: () => import('../engines/pglite/pglite-database-adapter.js'),
-  postgres: () => import('../engines/postgres/postgres-database-adapter.js'),
-  sqlite: () => import('../engines/sqlite/sqlite-database-adapter.js'),
-  mysql: () => import('../engines/mysql/mysql-database-adapter.js'),
-  mssql: () => import('../engines/mssql/mssql-database-adapter.js'),
-};
-
 /**
  * The {@link DatabaseAdapter} of `connection.engine` for `connection`, loading only that engine's
  * driver. Opens nothing until it is used; the caller disconnects it.
  *
- * @throws StrataError `CONFIG_INVALID` when the connection options are bad.
+ * @throws StrataError `CONFIG_INVALID` when the connection options are bad; `DRIVER_NOT_INSTALLED`
+ *   when the engine's driver is missing.
  */
 export async function databaseAdapterFor(connection: EngineConnection): Promise<DatabaseAdapter> {
-  return (await MODULES[connection.engine]()).createDatabaseAdapter(connection);
+  return (await loadEngineModule(connection.engine, 'databaseAdapter')).createDatabaseAdapter(connection);
 }
 
 /**

@@ -8,8 +8,9 @@ import { redactUrl } from '../config/redact.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
+import { listNames } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
-import { readMigrationsList } from '../migrate/migrations-dir.js';
+import { readMigrationsList } from '../engines/migrations-dir.js';
 import { registry, registrySchema } from '../tenancy/registry.js';
 import { adapterSql } from '../tenancy/sql.js';
 import { TENANT_PLACEHOLDER_SCHEMA } from '../tenancy/tenant-id.js';
@@ -39,7 +40,7 @@ export interface OpenStudio extends StudioServer {
   stop(): Promise<void>;
 }
 
-const ADAPTER: Record<string, StudioInfo['adapter'] | undefined> = { pglite: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql' };
+const ADAPTER: Record<string, StudioInfo['adapter'] | undefined> = { pglite: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql', libsql: 'sqlite' };
 
 function describeDatabase(config: ResolvedConfig): string {
   if (config.url !== undefined) return redactUrl(config.url);
@@ -76,7 +77,7 @@ async function migrationLines(config: ResolvedConfig, adapter: SqlDriverAdapter)
 /** The schema Studio shows a namespace's tables under: itself on schema engines; `main` (SQLite) or the database (MySQL) on prefix engines. */
 function studioSchema(config: ResolvedConfig, namespace: string): string {
   if (capabilitiesOf(config.engine).namespaceStyle === 'schema') return namespace;
-  if (config.engine === 'sqlite') return 'main';
+  if (capabilitiesOf(config.engine).prismaProvider === 'sqlite') return 'main';
   return config.connection?.database ?? (config.url ? decodeURIComponent(new URL(config.url).pathname.slice(1)) : namespace);
 }
 
@@ -98,7 +99,7 @@ export async function openStudio(config: ResolvedConfig, options: OpenStudioOpti
   const kind = ADAPTER[config.engine];
   if (kind === undefined) {
     throw new StrataError('CONFIG_INVALID', `Studio does not support engine "${config.engine}".`, {
-      hint: 'Use strata studio with pglite, postgres, sqlite or mysql.',
+      hint: `Use strata studio with ${listNames(Object.keys(ADAPTER), 'or')}.`,
     });
   }
   const map = await buildPluginMap(config);

@@ -6,7 +6,7 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
-import { StrataError } from '../errors.js';
+import { assertTenancySupported } from '../engines/tenancy-support.js';
 import { adapterSql, quoteIdent } from './sql.js';
 import type { TenantSql } from './sql.js';
 import { TENANT_REGISTRY_TABLE } from './tenant-id.js';
@@ -18,19 +18,7 @@ export const STATUS_DOMAIN = '_strata_tenant_status';
 /** Version of the registry DDL below; recorded in the table's comment. */
 export const REGISTRY_VERSION = 1;
 
-/**
- * Throw unless `config.engine` can hold tenants: a schema-per-namespace engine migrated by the
- * Wasm schema engine (postgres, pglite).
- *
- * @throws StrataError `UNSUPPORTED_ENGINE` (exit 2) naming the engine.
- */
-export function assertTenancySupported(config: Pick<ResolvedConfig, 'engine'>): void {
-  const caps = capabilitiesOf(config.engine);
-  if (caps.namespaceStyle === 'schema' && caps.wasmSchemaEngine && caps.supportsTransactionalDdl) return;
-  throw new StrataError('UNSUPPORTED_ENGINE', `Tenancy is not supported on ${config.engine}: it needs one database schema per tenant.`, {
-    hint: 'Use engine "postgres" or "pglite" for schema-per-tenant isolation, or remove `tenancy` (and `tenantScoped` plugins) from strata.config.ts.',
-  });
-}
+export { assertTenancySupported } from '../engines/tenancy-support.js';
 
 /** The schema of the registry (and of the app's own models): `config.appNamespace`, default `public`. */
 export function registrySchema(config: Pick<ResolvedConfig, 'engine' | 'appNamespace'>): string {

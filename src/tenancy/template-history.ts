@@ -16,8 +16,8 @@ import { readInputs } from '../compose/compose.js';
 import { formatDiagnostic } from '../compose/format.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
-import type { SchemaFile } from '../migrate/schema-engine.js';
-import { readMigrationsList } from '../migrate/migrations-dir.js';
+import type { SchemaFile } from '../compose/types.js';
+import { readMigrationsList } from '../engines/migrations-dir.js';
 import { TENANT_HISTORY_DIR, TENANT_PLACEHOLDER_SCHEMA } from './tenant-id.js';
 import { templateDir } from './template.js';
 

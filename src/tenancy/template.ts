@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
-import { migrationChecksum, readMigrationsList } from '../migrate/migrations-dir.js';
+import { migrationChecksum, readMigrationsList } from '../engines/migrations-dir.js';
 import { quoteIdent, quoteLiteral } from './sql.js';
 import { TENANT_HISTORY_DIR, TENANT_MIGRATIONS_TABLE, TENANT_PLACEHOLDER_SCHEMA } from './tenant-id.js';
 

@@ -5,12 +5,7 @@
  */
 import { StrataError } from '../errors.js';
 
-/**
- * The schema tenant-scoped models are composed into (`@@schema("__strata_tenant__")`). No table
- * is ever created in it: every statement that names it is rewritten to the current tenant's
- * schema, and one that runs with no tenant fails.
- */
-export const TENANT_PLACEHOLDER_SCHEMA = '__strata_tenant__';
+export { TENANT_PLACEHOLDER_SCHEMA } from '../compose/namespace.js';
 
 /** The tenant registry table, in the app's namespace (`public` by default). */
 export const TENANT_REGISTRY_TABLE = '_strata_tenants';

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { MigrateAdapter } from '../engines/engine-adapter.js';
 import { createMigrateAdapter } from '../engines/engine-adapter.js';
 import { StrataError } from '../errors.js';
-import { withMigrationLock } from '../migrate/lock.js';
+import { withMigrationLock } from '../engines/migration-lock.js';
 import { eachConcurrently } from './concurrently.js';
 import { DEFAULT_TENANT_CONCURRENCY, migrateTenants } from './fan-out.js';
 import type { TenantMigrateOptions, TenantMigrateResult } from './fan-out.js';

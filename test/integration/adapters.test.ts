@@ -12,7 +12,7 @@ import { createPgliteAdapter } from '../../src/engines/pglite/index.js';
 import { createPostgresAdapter } from '../../src/engines/postgres/index.js';
 import { createSqliteAdapter } from '../../src/engines/sqlite/index.js';
 import { StrataError } from '../../src/errors.js';
-import type { DatabaseAdapter } from '../../src/runtime/database-adapter.js';
+import type { DatabaseAdapter } from '../../src/engines/database-adapter.js';
 import { testConnection } from '../../src/runtime/test-connection.js';
 
 const PG_URL = process.env.STRATA_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';

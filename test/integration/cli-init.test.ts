@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ENGINES } from '../../src/engines/capabilities.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repo, 'dist/cli/bin.js');
@@ -73,7 +74,7 @@ console.log(JSON.stringify({ engine: c.engine, plugins: c.plugins.map((p) => p.n
     assert.equal(code, 2);
     assert.equal(stdout, '');
     const lines = stderr.trimEnd().split('\n');
-    assert.equal(lines[0], 'error: Unknown engine "oracle" for --db; expected one of pglite, postgres, sqlite, mysql, mssql.');
+    assert.equal(lines[0], `error: Unknown engine "oracle" for --db; expected one of ${ENGINES.join(', ')}.`);
     assert.ok(lines.length <= 2 && (lines[1] ?? 'hint:').startsWith('hint:'), stderr);
     assert.doesNotMatch(stderr, /\n\s+at /);
     assert.ok(!existsSync(join(work, 'x')), 'nothing created');

@@ -19,7 +19,7 @@ import { generateFromComposed } from '../../src/generate/index.js';
 import { deploy, migrateDev, seed, status } from '../../src/migrate/index.js';
 import { engineSkip } from './migrate-project-helpers.js';
 import type { MigrateEngine } from './migrate-project-helpers.js';
-import { createPgDatabase } from './migrate-adapters.js';
+import { createPgDatabase } from '../support/engine-databases.js';
 import { REPO } from './migrate-race-helpers.js';
 
 const CORPUS = join(REPO, 'test/fixtures/corpus');

@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { createPgDatabase } from './migrate-adapters.js';
+import { createPgDatabase } from '../support/engine-databases.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const example = join(repo, 'examples/modular-app');

@@ -13,10 +13,10 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { createMigrateAdapterFactory } from '../../src/engines/postgres/postgres-migrate.js';
 import { deploy } from '../../src/migrate/deploy.js';
 import { openSchemaEngine } from '../../src/migrate/schema-engine.js';
-import { inMemoryMigrationsList, migrationChecksum } from '../../src/migrate/migrations-dir.js';
+import { inMemoryMigrationsList, migrationChecksum } from '../../src/engines/migrations-dir.js';
 import { resolve } from '../../src/migrate/resolve.js';
 import { status } from '../../src/migrate/status.js';
-import { postgresAvailable } from './migrate-adapters.js';
+import { postgresAvailable } from '../support/engine-databases.js';
 import type { ThrowawayDatabase } from './migrate-race-helpers.js';
 import { addMigration, createThrowawayDatabase, REPO, removeProject, runNode, writeProject } from './migrate-race-helpers.js';
 

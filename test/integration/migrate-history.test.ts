@@ -11,11 +11,11 @@ import {
   migrationChecksum,
   migrationLockfileContent,
   readMigrationsList,
-} from '../../src/migrate/migrations-dir.js';
+} from '../../src/engines/migrations-dir.js';
 import { openSchemaEngine } from '../../src/migrate/schema-engine.js';
 import type { SchemaEngineSession, SchemaFile } from '../../src/migrate/schema-engine.js';
-import { postgresAvailable, postgresDatabase, pgliteDatabase, sqliteDatabase } from './migrate-adapters.js';
-import type { TestDatabase } from './migrate-adapters.js';
+import { openTestDatabase, wasmEngineCases } from '../support/engine-databases.js';
+import type { TestDatabase } from '../support/engine-databases.js';
 
 function schemaFor(provider: 'postgresql' | 'sqlite', withEmail = false): SchemaFile[] {
   const pg = provider === 'postgresql';
@@ -39,11 +39,7 @@ interface MigrationRow {
   applied_steps_count: number | bigint;
 }
 
-const cases = [
-  { name: 'pglite', open: pgliteDatabase, skip: async () => false as const },
-  { name: 'postgres', open: () => postgresDatabase('history'), skip: async () => ((await postgresAvailable()) ? false : 'no PostgreSQL server') },
-  { name: 'sqlite', open: sqliteDatabase, skip: async () => false as const },
-];
+const cases = wasmEngineCases('history');
 
 for (const c of cases) {
   describe(`migration history through the Wasm engine on ${c.name}`, async () => {
@@ -156,7 +152,7 @@ describe('migration status of a database with no history', () => {
     inMemoryMigrationsList(provider, [{ name: '20250101000000_init', script: 'CREATE TABLE "A" ("id" INTEGER NOT NULL PRIMARY KEY);\n' }]);
 
   it('reports every migration unapplied on PGlite', async () => {
-    const db = await pgliteDatabase();
+    const db = await openTestDatabase('pglite');
     const engine = await openSchemaEngine({ adapterFactory: db.factory });
     try {
       const status = await engine.diagnoseMigrationHistory({ migrationsList: list('postgresql') });
@@ -169,7 +165,7 @@ describe('migration status of a database with no history', () => {
   });
 
   it('fails on SQLite until an empty apply has created _prisma_migrations (engine limitation)', async () => {
-    const db = await sqliteDatabase();
+    const db = await openTestDatabase('sqlite');
     const open = () => openSchemaEngine({ adapterFactory: db.factory });
     try {
       let engine = await open();

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/types.js';
-import { createPgDatabase, postgresAvailable } from './migrate-adapters.js';
+import { createPgDatabase, postgresAvailable } from '../support/engine-databases.js';
 import { REPO } from './migrate-race-helpers.js';
 
 export type MigrateEngine = 'postgres' | 'pglite' | 'sqlite';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pushSchema } from '../../src/migrate/push.js';
 import type { SchemaFile } from '../../src/migrate/schema-engine.js';
-import { postgresAvailable, postgresDatabase, pgliteDatabase, sqliteDatabase } from './migrate-adapters.js';
-import type { TestDatabase } from './migrate-adapters.js';
+import { wasmEngineCases } from '../support/engine-databases.js';
+import type { TestDatabase } from '../support/engine-databases.js';
 
 const postgresSchema: SchemaFile[] = [
   ['schema/datasource.prisma', `datasource db {\n  provider = "postgresql"\n  schemas  = ["public", "plugin_x"]\n}\n`],
@@ -26,25 +26,11 @@ const sqliteSchema: SchemaFile[] = [
   ],
 ];
 
-interface Case {
-  name: TestDatabase['engine'];
-  open: () => Promise<TestDatabase>;
-  skip?: () => Promise<string | false>;
-}
-
-const cases: Case[] = [
-  { name: 'pglite', open: pgliteDatabase },
-  {
-    name: 'postgres',
-    open: () => postgresDatabase('push'),
-    skip: async () => ((await postgresAvailable()) ? false : 'no PostgreSQL server at 127.0.0.1:5432'),
-  },
-  { name: 'sqlite', open: sqliteDatabase },
-];
+const cases = wasmEngineCases('push');
 
 for (const c of cases) {
   describe(`pushSchema on ${c.name}`, async () => {
-    const skip = c.skip ? await c.skip() : false;
+    const skip = await c.skip();
     let db: TestDatabase;
     before(async () => {
       if (!skip) db = await c.open();

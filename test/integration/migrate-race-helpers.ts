@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mariadb from 'mariadb';
 import pg from 'pg';
-import { migrationLockfileContent } from '../../src/migrate/migrations-dir.js';
-import { PG_URL } from './migrate-adapters.js';
+import { migrationLockfileContent } from '../../src/engines/migrations-dir.js';
+import { PG_URL } from '../support/engine-databases.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER = join(REPO, 'test/integration/migrate-race-worker.ts');

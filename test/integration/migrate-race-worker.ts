@@ -5,7 +5,7 @@
 import { loadConfig } from '../../src/config/load-config.js';
 import { isStrataError } from '../../src/errors.js';
 import { deploy } from '../../src/migrate/deploy.js';
-import { withMigrationLock } from '../../src/migrate/lock.js';
+import { withMigrationLock } from '../../src/engines/migration-lock.js';
 import type { MigrateOnStartupOptions } from '../../src/migrate/startup.js';
 import { migrateOnStartup } from '../../src/migrate/startup.js';
 

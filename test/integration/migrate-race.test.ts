@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { postgresAvailable } from './migrate-adapters.js';
+import { postgresAvailable } from '../support/engine-databases.js';
 import type { ContenderResult, ThrowawayDatabase } from './migrate-race-helpers.js';
 import { createThrowawayDatabase, PG_MIGRATIONS, REPO, removeProject, runNode, startContenders, writeProject } from './migrate-race-helpers.js';
 

@@ -12,9 +12,9 @@ import type { ResolvedConfig } from '../../src/config/types.js';
 import { deploy } from '../../src/migrate/deploy.js';
 import { resolve } from '../../src/migrate/resolve.js';
 import { status } from '../../src/migrate/status.js';
-import { inMemoryMigrationsList } from '../../src/migrate/migrations-dir.js';
+import { inMemoryMigrationsList } from '../../src/engines/migrations-dir.js';
 import { openSchemaEngine } from '../../src/migrate/schema-engine.js';
-import { sqliteDatabase } from './migrate-adapters.js';
+import { openTestDatabase } from '../support/engine-databases.js';
 import { addMigration, removeProject, writeProject } from './migrate-race-helpers.js';
 
 const INIT =
@@ -90,7 +90,7 @@ describe('SQLite migrations through Strata\'s applier', () => {
   });
 
   test('_prisma_migrations is created with the very DDL of the schema engine', async () => {
-    const other = await sqliteDatabase();
+    const other = await openTestDatabase('sqlite');
     try {
       const engine = await openSchemaEngine({ adapterFactory: other.factory });
       await engine.applyMigrations({ migrationsList: inMemoryMigrationsList('sqlite', []) });

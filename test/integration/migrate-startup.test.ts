@@ -7,9 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/types.js';
 import { isStrataError } from '../../src/errors.js';
-import { openEngineLock, withMigrationLock } from '../../src/migrate/lock.js';
+import { openEngineLock, withMigrationLock } from '../../src/engines/migration-lock.js';
 import { migrateOnStartup } from '../../src/migrate/startup.js';
-import { postgresAvailable } from './migrate-adapters.js';
+import { postgresAvailable } from '../support/engine-databases.js';
 import type { ThrowawayDatabase } from './migrate-race-helpers.js';
 import { addMigration, createThrowawayDatabase, MYSQL_URL, mysqlConnect, PG_MIGRATIONS, removeProject, startContenders, startWorker, waitUntilHeld, writeProject } from './migrate-race-helpers.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isStrataError } from '../../src/errors.js';
 import { deploy, migrateDev, reset, status } from '../../src/migrate/index.js';
-import { migrationChecksum, migrationLockfileContent } from '../../src/migrate/migrations-dir.js';
+import { migrationChecksum, migrationLockfileContent } from '../../src/engines/migrations-dir.js';
 import type { MigrateEngine, TestProject } from './migrate-project-helpers.js';
 import { createProject, engineSkip } from './migrate-project-helpers.js';
 

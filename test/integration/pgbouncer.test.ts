@@ -15,7 +15,7 @@ import type { TenantAware } from '../../src/tenancy/router.js';
 import type { Bouncer } from '../support/pgbouncer.js';
 import { pgbouncerBin, startPgBouncer } from '../support/pgbouncer.js';
 import { query } from '../support/pg-cluster.js';
-import { createPgDatabase } from './migrate-adapters.js';
+import { createPgDatabase } from '../support/engine-databases.js';
 import type { TestProject } from './migrate-project-helpers.js';
 import { createProject } from './migrate-project-helpers.js';
 import type { TenantProject, TenantTestClient } from './tenancy-routing-fixture.js';

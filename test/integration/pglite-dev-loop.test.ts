@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createPgDatabase } from './migrate-adapters.js';
+import { createPgDatabase } from '../support/engine-databases.js';
 import type { Finished } from './pglite-dev-helpers.js';
 import { BIN, countRows, lastAck, script, start, strata, writeDevProject } from './pglite-dev-helpers.js';
 

@@ -10,14 +10,14 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createPostgresAdapter } from '../../src/engines/postgres/index.js';
 import { generateFromComposed } from '../../src/generate/index.js';
-import type { DatabaseAdapter, RawDatabaseClient } from '../../src/runtime/database-adapter.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../../src/engines/database-adapter.js';
 import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
 import { runTransaction } from '../../src/runtime/transaction.js';
 import { createTenants } from '../../src/tenancy/index.js';
 import type { TenantAware } from '../../src/tenancy/router.js';
 import type { GenerateProject } from '../unit/generate/helpers.js';
 import { generateProject, rootSchema } from '../unit/generate/helpers.js';
-import { createPgDatabase } from './migrate-adapters.js';
+import { createPgDatabase } from '../support/engine-databases.js';
 import type { TenantProject, TenantTestClient } from './tenancy-routing-fixture.js';
 import { SHARED_DDL, tenantProject } from './tenancy-routing-fixture.js';
 

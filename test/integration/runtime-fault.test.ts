@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createPostgresAdapter } from '../../src/engines/postgres/index.js';
 import { generateFromComposed } from '../../src/generate/index.js';
-import type { DatabaseAdapter, RawDatabaseClient } from '../../src/runtime/database-adapter.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../../src/engines/database-adapter.js';
 import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
 import { classifyError, withRetry } from '../../src/runtime/retry.js';
 import { testConnection } from '../../src/runtime/test-connection.js';

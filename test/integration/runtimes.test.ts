@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createPgDatabase } from './migrate-adapters.js';
+import { createPgDatabase } from '../support/engine-databases.js';
 import type { Run, SmokeRuntime } from './runtimes-helpers.js';
 import { appSource, BILLING, findRuntime, installDependencies, INVOKE, NOTES, packStrata, REPO, run, seedSource, workspace } from './runtimes-helpers.js';
 

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { lint } from '../../src/compose/index.js';
 import type { CouplingEdge } from '../../src/compose/index.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createPgDatabase, postgresAvailable } from './migrate-adapters.js';
+import { createPgDatabase, postgresAvailable } from '../support/engine-databases.js';
 import { REPO } from './migrate-race-helpers.js';
 import { browserSkip, bffQuery, launchBrowser, startStudio } from './studio-helpers.js';
 import type { Browser, StudioProcess } from './studio-helpers.js';

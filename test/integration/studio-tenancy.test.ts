@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { getTablesQuery } from '@prisma/studio-core/data/postgres-core';
 import { migrateDev } from '../../src/migrate/migrate-dev.js';
-import { postgresAvailable } from './migrate-adapters.js';
+import { postgresAvailable } from '../support/engine-databases.js';
 import { REPO } from './migrate-race-helpers.js';
 import { browserSkip, bffQuery, launchBrowser, startStudio } from './studio-helpers.js';
 import type { Browser, StudioProcess } from './studio-helpers.js';

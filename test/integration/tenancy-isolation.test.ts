@@ -16,7 +16,7 @@ import type { TenantAware } from '../../src/tenancy/router.js';
 import { tenantRoleName } from '../../src/tenancy/tenant-roles.js';
 import type { Attack } from './tenancy-attacks.js';
 import { attacks } from './tenancy-attacks.js';
-import { createPgDatabase } from './migrate-adapters.js';
+import { createPgDatabase } from '../support/engine-databases.js';
 import type { TenantProject, TenantTestClient } from './tenancy-routing-fixture.js';
 import { SHARED_DDL, tenantProject } from './tenancy-routing-fixture.js';
 

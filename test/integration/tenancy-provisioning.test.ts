@@ -14,7 +14,7 @@ import { push } from '../../src/migrate/project-push.js';
 import { status } from '../../src/migrate/status.js';
 import { createTenants, templateDir } from '../../src/tenancy/index.js';
 import type { Tenants } from '../../src/tenancy/index.js';
-import { postgresAvailable } from './migrate-adapters.js';
+import { postgresAvailable } from '../support/engine-databases.js';
 import { REPO } from './migrate-race-helpers.js';
 import { createTenancyProject } from './tenancy-project.js';
 import type { TenancyProject } from './tenancy-project.js';

@@ -11,7 +11,7 @@ import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
 import { createTenants } from '../../src/tenancy/index.js';
 import type { TenantAware } from '../../src/tenancy/router.js';
 import { sharedReaderRoleName, tenantRoleName } from '../../src/tenancy/tenant-roles.js';
-import { createPgDatabase, dropDatabaseRoles, postgresAvailable } from './migrate-adapters.js';
+import { createPgDatabase, dropDatabaseRoles, postgresAvailable } from '../support/engine-databases.js';
 import type { TenantProject, TenantTestClient } from './tenancy-routing-fixture.js';
 import { SHARED_DDL, tenantProject } from './tenancy-routing-fixture.js';
 

@@ -13,7 +13,7 @@ import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
 import { createTenants } from '../../src/tenancy/index.js';
 import type { TenantAware } from '../../src/tenancy/router.js';
 import { tenancyOf } from '../../src/tenancy/router.js';
-import { dropDatabaseRoles } from './migrate-adapters.js';
+import { dropDatabaseRoles } from '../support/engine-databases.js';
 import type { TenantProject, TenantTestClient } from './tenancy-routing-fixture.js';
 import { SHARED_DDL, tenantProject } from './tenancy-routing-fixture.js';
 

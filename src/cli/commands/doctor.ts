@@ -10,16 +10,17 @@ import type { Engine } from '../../engines/capabilities.js';
 import { capabilitiesOf } from '../../engines/capabilities.js';
 import { embeddedState, noDatabaseYet } from '../../engines/embedded-state.js';
 import type { EngineConnection } from '../../engines/engine-adapter.js';
+import { engineDescriptor, enginesWhere } from '../../engines/registry.js';
 import { databaseNotFound, missingDatabaseIn } from '../../engines/server-database.js';
 import { ExitCode, isStrataError } from '../../errors.js';
 import type { ExitCodeValue } from '../../errors.js';
 import { misplacedLines } from '../../migrate/placement.js';
 import type { MisplacedTable } from '../../migrate/placement.js';
 import { status } from '../../migrate/status.js';
-import type { ConnectionFault } from '../../runtime/connection-faults.js';
-import type { DatabaseAdapter } from '../../runtime/database-adapter.js';
+import type { ConnectionFault } from '../../engines/connection-faults.js';
+import type { DatabaseAdapter } from '../../engines/database-adapter.js';
 import { FAULT_TEXT } from '../../runtime/replicas.js';
-import { describeError } from '../../runtime/driver-database-adapter.js';
+import { describeError } from '../../engines/driver-database-adapter.js';
 import { databaseAdapterFor, testConnection } from '../../runtime/test-connection.js';
 import { registrySchema, registryTable } from '../../tenancy/registry.js';
 import { checkTenantIsolation, tenantRoleHint } from '../../tenancy/tenant-doctor.js';
@@ -114,15 +115,6 @@ function rolesFailed(roles: TenantRoleReport | null | undefined): boolean {
   return roles !== undefined && roles !== null && (roles.problems.length > 0 || roles.hardening.length > 0);
 }
 
-/** The query that names the server's version, per engine. */
-const VERSION_SQL: Record<Engine, string> = {
-  pglite: 'SELECT version() AS version',
-  postgres: 'SELECT version() AS version',
-  sqlite: 'SELECT sqlite_version() AS version',
-  mysql: 'SELECT VERSION() AS version',
-  mssql: 'SELECT @@VERSION AS version',
-};
-
 /** What {@link probeDatabase} learns: the primary, and the tenant counts when tenancy is configured. */
 interface DatabaseProbe {
   database: DoctorReport['database'];
@@ -139,7 +131,7 @@ async function probeDatabase(config: ResolvedConfig, connection: EngineConnectio
     const timeoutMs = capabilitiesOf(connection.engine).embedded ? DOCTOR_EMBEDDED_TIMEOUT_MS : DOCTOR_TIMEOUT_MS;
     const probe = await testConnection(adapter, { timeoutMs });
     if (!probe.ok) return { database: { reachable: false, latencyMs: probe.latencyMs, error: redactSecrets(probe.error ?? 'no answer', secrets), version: null }, tenants: UNREACHABLE_TENANTS };
-    const rows = await adapter.queryRaw<{ version?: unknown }>(VERSION_SQL[connection.engine]).catch(() => []);
+    const rows = await adapter.queryRaw<{ version?: unknown }>(engineDescriptor(connection.engine).versionSql).catch(() => []);
     const raw = rows[0]?.version;
     // The build details after ", compiled by" are noise in a diagnosis.
     const version = typeof raw === 'string' ? (raw.split('\n')[0] ?? '').split(', compiled by')[0]!.trim() : null;
@@ -187,7 +179,7 @@ async function migrationState(config: ResolvedConfig, reachable: boolean, secret
     return {
       checked: false,
       ...NOT_CHECKED,
-      note: `migrations on ${config.engine} need Prisma's native schema engine; Strata migrates postgres, pglite, sqlite and mysql (see \`strata status\`)`,
+      note: `migrations on ${config.engine} need Prisma's native schema engine; Strata migrates ${enginesWhere((d) => d.capabilities.migrationConnection)} (see \`strata status\`)`,
     };
   }
   if (!reachable) return { checked: false, ...NOT_CHECKED, note: 'not checked: the database is unreachable' };

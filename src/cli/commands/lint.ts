@@ -27,7 +27,7 @@ export function couplingLines(edges: CouplingEdge[]): string[] {
 async function writeGraph(config: Parameters<typeof lint>[0], file: string): Promise<void> {
   const { buildPluginMap } = await import('../../studio/plugin-map.js');
   const { pluginMapHtml, pluginMapSvg } = await import('../../studio/plugin-map-svg.js');
-  const { readMigrationsList } = await import('../../migrate/migrations-dir.js');
+  const { readMigrationsList } = await import('../../engines/migrations-dir.js');
   const map = await buildPluginMap(config);
   if (!/\.html?$/i.test(file)) return writeFileAtomic(file, pluginMapSvg(map));
   const names = (await readMigrationsList(config.migrations)).migrationDirectories.map((d) => d.path);

@@ -2,10 +2,10 @@
  * The files `strata init` writes, as strings, so they ship inside `dist` with no asset copying.
  */
 import type { Engine } from '../../engines/capabilities.js';
-import { capabilitiesOf } from '../../engines/capabilities.js';
+import { engineDescriptor } from '../../engines/registry.js';
 import type { InitRuntime } from './runtime-templates.js';
 import { denoJson, generatedImport, packageScripts, runtimeConfigLines, runtimeDependencies } from './runtime-templates.js';
-import { composeYaml, DEV_SERVERS, readmeSection } from './server-templates.js';
+import { composeYaml, readmeSection } from './server-templates.js';
 
 /** How a scaffold file is written. */
 export type TemplateMode =
@@ -38,41 +38,12 @@ export interface InitTemplateOptions {
 }
 
 function configFile(engine: Engine): string {
-  if (engine === 'pglite') {
-    return `import { defineConfig } from 'strata/config';
-
-// Embedded PGlite: data lives in .data/pglite, nothing to install or start.
-// To run the same app on a server later, set engine: 'postgres' here (or STRATA_ENGINE=postgres)
-// and DATABASE_URL=postgresql://…
-export default defineConfig({
-  engine: 'pglite',
-  // App models: database/schema/*.prisma. Each plugin brings plugins/<name>/database/*.prisma.
-  plugins: ['plugins/*'],
-  seed: 'database/seed.ts',
-});
-`;
-  }
-  if (engine === 'sqlite') {
-    return `import { defineConfig } from 'strata/config';
-
-// SQLite: one file, nothing to install or start.
-export default defineConfig({
-  engine: 'sqlite',
-  dataPath: '.data/sqlite/dev.db',
-  // App models: database/schema/*.prisma. Each plugin brings plugins/<name>/database/*.prisma.
-  plugins: ['plugins/*'],
-  seed: 'database/seed.ts',
-});
-`;
-  }
+  const { init } = engineDescriptor(engine);
   return `import { defineConfig } from 'strata/config';
 
-// ${DEV_SERVERS[engine]?.title ?? engine}: start the local server with \`docker compose up -d\` (see README.md).
-// The URL comes from the environment: DATABASE_URL (copy .env.example to .env; the Strata CLI reads .env).
-export default defineConfig({
+${init.configComment.map((line) => `// ${line}\n`).join('')}export default defineConfig({
   engine: '${engine}',
-  url: process.env.DATABASE_URL,
-  // App models: database/schema/*.prisma. Each plugin brings plugins/<name>/database/*.prisma.
+${init.configKeys.map((line) => `  ${line}\n`).join('')}  // App models: database/schema/*.prisma. Each plugin brings plugins/<name>/database/*.prisma.
   plugins: ['plugins/*'],
   seed: 'database/seed.ts',
 });
@@ -117,7 +88,7 @@ if ((await db.exampleRecord.count()) === 0) {
 `;
 
 function envExample(engine: Engine): string {
-  const server = DEV_SERVERS[engine];
+  const server = engineDescriptor(engine).init.devServer;
   if (server) {
     return `# Copy to .env (which git ignores). The Strata CLI reads .env from the project root;
 # real environment variables win over it.
@@ -126,7 +97,7 @@ DATABASE_URL="${server.url}"
 `;
   }
   return `# Copy to .env (which git ignores). The Strata CLI reads .env from the project root.
-# ${engine === 'pglite' ? 'PGlite' : 'SQLite'} needs no URL. To use a server instead, set the engine and its URL:
+# ${engineDescriptor(engine).title} needs no URL. To use a server instead, set the engine and its URL:
 # STRATA_ENGINE=postgres
 # DATABASE_URL="postgresql://user:password@localhost:5432/app"
 `;
@@ -164,7 +135,7 @@ export function initTemplates(options: InitTemplateOptions): TemplateFile[] {
     { path: 'package.json', content: packageJson(options), mode: 'if-absent' },
   ];
   if (runtime === 'deno') files.push({ path: 'deno.json', content: denoJson(), mode: 'write' });
-  const server = capabilitiesOf(engine).embedded ? undefined : DEV_SERVERS[engine];
+  const server = engineDescriptor(engine).init.devServer;
   if (server) {
     files.push({ path: 'compose.yaml', content: composeYaml(server), mode: 'write' });
     files.push({ path: 'README.md', content: readmeSection(server), mode: 'append-section' });

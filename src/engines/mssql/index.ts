@@ -9,4 +9,4 @@ export { parseMssqlConnectionString } from './mssql-connection-string.js';
 export type { MssqlConnectionParts } from './mssql-connection-string.js';
 export { getMssqlConfig, resolveMssqlOptions } from './mssql-options.js';
 export type { MssqlConnectionOptions, MssqlDriverConfig, MssqlEnvConfig, ResolvedMssqlOptions } from './mssql-options.js';
-export type { DatabaseAdapter, DatabaseConnectionOptions, DatabaseStatus } from '../../runtime/database-adapter.js';
+export type { DatabaseAdapter, DatabaseConnectionOptions, DatabaseStatus } from '../database-adapter.js';

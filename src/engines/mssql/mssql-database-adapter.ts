@@ -2,8 +2,8 @@
  * `createMssqlAdapter`: the {@link DatabaseAdapter} for SQL Server. `mssql`/`tedious` and
  * `@prisma/adapter-mssql` are loaded on the first connection.
  */
-import type { DatabaseAdapter, RawDatabaseClient } from '../../runtime/database-adapter.js';
-import { createDriverDatabaseAdapter } from '../../runtime/driver-database-adapter.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../database-adapter.js';
+import { createDriverDatabaseAdapter } from '../driver-database-adapter.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { lazyDriverAdapter } from '../lazy-driver-adapter.js';
 import type { MssqlConnectionOptions } from './mssql-options.js';

@@ -2,8 +2,8 @@
  * SQL Server connection options: parsing (ADO.NET, `sqlserver://`, `mssql://`), validation and
  * the env getter. Driver-free, so reading a config never loads `mssql`/`tedious`.
  */
-import type { DatabaseConnectionOptions } from '../../runtime/database-adapter.js';
-import type { AdapterTarget } from '../../runtime/driver-database-adapter.js';
+import type { DatabaseConnectionOptions } from '../database-adapter.js';
+import type { AdapterTarget } from '../driver-database-adapter.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import type { ServerEnvConfig } from '../connection-options.js';
 import { checkCommonOptions, checkKnownKeys, COMMON_KEYS, dropUndefined, envValue, flag, OptionIssues, positiveInt, serverConfigFromEnv, withoutAliases } from '../connection-options.js';

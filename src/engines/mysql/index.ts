@@ -8,4 +8,4 @@ export { createMysqlAdapter } from './mysql-database-adapter.js';
 export { getMysqlConfig, resolveMysqlOptions } from './mysql-options.js';
 export type { MysqlConnectionOptions, ResolvedMysqlOptions } from './mysql-options.js';
 export type { ServerEnvConfig as MysqlAdapterConfig } from '../connection-options.js';
-export type { DatabaseAdapter, DatabaseConnectionOptions, DatabaseStatus } from '../../runtime/database-adapter.js';
+export type { DatabaseAdapter, DatabaseConnectionOptions, DatabaseStatus } from '../database-adapter.js';

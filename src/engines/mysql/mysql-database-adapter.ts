@@ -2,8 +2,8 @@
  * `createMysqlAdapter`: the {@link DatabaseAdapter} for MySQL 8 and MariaDB. `mariadb` and
  * `@prisma/adapter-mariadb` are loaded on the first connection.
  */
-import type { DatabaseAdapter, RawDatabaseClient } from '../../runtime/database-adapter.js';
-import { createDriverDatabaseAdapter } from '../../runtime/driver-database-adapter.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../database-adapter.js';
+import { createDriverDatabaseAdapter } from '../driver-database-adapter.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { lazyDriverAdapter } from '../lazy-driver-adapter.js';
 import type { MysqlConnectionOptions } from './mysql-options.js';

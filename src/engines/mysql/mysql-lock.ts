@@ -10,7 +10,7 @@
  */
 import mariadb from 'mariadb';
 import { StrataError } from '../../errors.js';
-import type { EngineLock } from '../../migrate/lock.js';
+import type { EngineLock } from '../migration-lock.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { poolSettings } from './mysql-adapter.js';
 

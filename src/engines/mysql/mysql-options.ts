@@ -3,8 +3,8 @@
  * (types only), so reading a config never loads `mariadb`.
  */
 import type { Pool, PoolConfig } from 'mariadb';
-import type { DatabaseConnectionOptions } from '../../runtime/database-adapter.js';
-import type { AdapterTarget } from '../../runtime/driver-database-adapter.js';
+import type { DatabaseConnectionOptions } from '../database-adapter.js';
+import type { AdapterTarget } from '../driver-database-adapter.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import type { ServerEnvConfig } from '../connection-options.js';
 import {

@@ -5,4 +5,4 @@
  */
 export { createPgliteAdapter } from './pglite-database-adapter.js';
 export type { PgliteConnectionOptions } from './pglite-options.js';
-export type { DatabaseAdapter, DatabaseStatus } from '../../runtime/database-adapter.js';
+export type { DatabaseAdapter, DatabaseStatus } from '../database-adapter.js';

@@ -2,8 +2,8 @@
  * `createPgliteAdapter`: the {@link DatabaseAdapter} for PGlite (embedded PostgreSQL in Wasm).
  * `@electric-sql/pglite` is loaded on the first connection.
  */
-import type { DatabaseAdapter, RawDatabaseClient } from '../../runtime/database-adapter.js';
-import { createDriverDatabaseAdapter } from '../../runtime/driver-database-adapter.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../database-adapter.js';
+import { createDriverDatabaseAdapter } from '../driver-database-adapter.js';
 import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
 import { lazyDriverAdapter } from '../lazy-driver-adapter.js';
 import type { PgliteConnectionOptions } from './pglite-options.js';

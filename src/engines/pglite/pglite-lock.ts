@@ -1,6 +1,6 @@
 /**
  * The migration lock for PGlite: a lock file, `<data dir>.strata-migrate.lock`, beside the data
- * directory (see `src/migrate/lock-file.ts`), plus the in-process mutex every engine gets.
+ * directory (see `src/engines/lock-file.ts`), plus the in-process mutex every engine gets.
  *
  * A PGlite data directory is opened by one process at a time, so the contenders are usually
  * tasks of one process (the mutex) and, at most, a second process started by mistake (the file).
@@ -11,8 +11,8 @@
  */
 import { resolve } from 'node:path';
 import { StrataError } from '../../errors.js';
-import { createFileLock } from '../../migrate/lock-file.js';
-import type { EngineLock } from '../../migrate/lock.js';
+import { createFileLock } from '../lock-file.js';
+import type { EngineLock } from '../migration-lock.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { assertNotLockedByOther } from './pglite-owner.js';
 

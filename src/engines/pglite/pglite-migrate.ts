@@ -11,7 +11,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
+import { withAdapterOverrides } from '../adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
 import { findServer } from './pglite-owner.js';

@@ -6,14 +6,14 @@
  * for `strata dev`, the port it serves the database on.
  *
  * Taken atomically with `O_EXCL`; a file whose holder is gone is taken over with the same
- * rename-aside dance as the migration lock (`src/migrate/lock-file.ts`): only one contender's
+ * rename-aside dance as the migration lock (`src/engines/lock-file.ts`): only one contender's
  * rename succeeds, and what it moved is checked to be the file judged dead. Driver-free.
  */
 import { readFileSync } from 'node:fs';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
-import { createExclusive } from '../../migrate/lock-file.js';
+import { createExclusive } from '../lock-file.js';
 
 /** Suffix of the owner file, appended to the data directory's path. */
 export const PGLITE_OWNER_SUFFIX = '.strata-owner.json';

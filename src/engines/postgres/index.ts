@@ -6,4 +6,4 @@
 export { createPostgresAdapter } from './postgres-database-adapter.js';
 export { getPostgresConfig, resolvePostgresOptions } from './postgres-options.js';
 export type { PostgresConnectionOptions, PostgresEnvConfig, ResolvedPostgresOptions } from './postgres-options.js';
-export type { DatabaseAdapter, DatabaseConnectionOptions, DatabaseStatus } from '../../runtime/database-adapter.js';
+export type { DatabaseAdapter, DatabaseConnectionOptions, DatabaseStatus } from '../database-adapter.js';

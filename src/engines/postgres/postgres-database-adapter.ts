@@ -2,8 +2,8 @@
  * `createPostgresAdapter`: the {@link DatabaseAdapter} for PostgreSQL. `pg` and
  * `@prisma/adapter-pg` are loaded on the first connection.
  */
-import type { DatabaseAdapter, RawDatabaseClient } from '../../runtime/database-adapter.js';
-import { createDriverDatabaseAdapter } from '../../runtime/driver-database-adapter.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../database-adapter.js';
+import { createDriverDatabaseAdapter } from '../driver-database-adapter.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { lazyDriverAdapter } from '../lazy-driver-adapter.js';
 import type { PostgresConnectionOptions } from './postgres-options.js';

@@ -11,7 +11,7 @@
  */
 import pg from 'pg';
 import { StrataError } from '../../errors.js';
-import type { EngineLock } from '../../migrate/lock.js';
+import type { EngineLock } from '../migration-lock.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { poolConfig } from './postgres-adapter.js';
 import { configSecrets, redactSecrets } from '../../config/redact.js';

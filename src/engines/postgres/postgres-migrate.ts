@@ -18,7 +18,7 @@ import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import type { SqlDriverAdapter, SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { StrataError } from '../../errors.js';
-import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
+import { withAdapterOverrides } from '../adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { openPostgresMigrationConnection } from './postgres-migration-connection.js';
 import { migrationConnection, postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';

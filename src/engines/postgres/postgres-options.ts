@@ -3,8 +3,8 @@
  * only), so reading a config never loads `pg`.
  */
 import type { Pool, PoolConfig } from 'pg';
-import type { DatabaseConnectionOptions } from '../../runtime/database-adapter.js';
-import type { AdapterTarget } from '../../runtime/driver-database-adapter.js';
+import type { DatabaseConnectionOptions } from '../database-adapter.js';
+import type { AdapterTarget } from '../driver-database-adapter.js';
 import { StrataError } from '../../errors.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { DEFAULT_STATEMENT_CACHE_SIZE } from './postgres-statement-defaults.js';

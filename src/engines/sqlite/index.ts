@@ -7,4 +7,4 @@
 export { createSqliteAdapter } from './sqlite-database-adapter.js';
 export { getSqliteConfig } from './sqlite-options.js';
 export type { SqliteConnectionOptions, SqliteEnvConfig } from './sqlite-options.js';
-export type { DatabaseAdapter, DatabaseStatus } from '../../runtime/database-adapter.js';
+export type { DatabaseAdapter, DatabaseStatus } from '../database-adapter.js';

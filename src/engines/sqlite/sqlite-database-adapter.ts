@@ -2,8 +2,8 @@
  * `createSqliteAdapter`: the {@link DatabaseAdapter} for SQLite. `better-sqlite3` and its
  * Prisma adapter are loaded on the first connection.
  */
-import type { DatabaseAdapter, RawDatabaseClient } from '../../runtime/database-adapter.js';
-import { createDriverDatabaseAdapter } from '../../runtime/driver-database-adapter.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../database-adapter.js';
+import { createDriverDatabaseAdapter } from '../driver-database-adapter.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { lazyDriverAdapter } from '../lazy-driver-adapter.js';
 import type { SqliteConnectionOptions } from './sqlite-options.js';

@@ -1,6 +1,6 @@
 /**
  * The migration lock for SQLite: a lock file next to the database file,
- * `<db file>.strata-migrate.lock` (see `src/migrate/lock-file.ts`: `O_EXCL` create, PID + host +
+ * `<db file>.strata-migrate.lock` (see `src/engines/lock-file.ts`: `O_EXCL` create, PID + host +
  * time inside, stale takeover when the owner is gone).
  *
  * Why not inside the database: a lock connection in `BEGIN IMMEDIATE` holds SQLite's write lock,
@@ -13,8 +13,8 @@
  */
 import { resolve } from 'node:path';
 import { StrataError } from '../../errors.js';
-import { createFileLock } from '../../migrate/lock-file.js';
-import type { EngineLock } from '../../migrate/lock.js';
+import { createFileLock } from '../lock-file.js';
+import type { EngineLock } from '../migration-lock.js';
 import type { EngineConnection } from '../engine-adapter.js';
 
 /** Suffix of the lock file, appended to the database file's path. */

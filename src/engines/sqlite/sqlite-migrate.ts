@@ -7,7 +7,7 @@
  * an adapter.
  */
 import { rm } from 'node:fs/promises';
-import { withAdapterOverrides } from '../../migrate/adapter-overrides.js';
+import { withAdapterOverrides } from '../adapter-overrides.js';
 import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createSqliteDriverFactory } from './sqlite-adapter.js';
 import { openSqliteMigrationConnection } from './sqlite-migration-connection.js';

@@ -143,7 +143,7 @@ describe('strata init', () => {
     await assert.rejects(init({ db: 'postgress' }, dir), (error: Error & { code: string; hint: string; exitCode: number }) => {
       assert.equal(error.code, 'INVALID_ARGUMENT');
       assert.equal(error.exitCode, 2);
-      assert.equal(error.message, 'Unknown engine "postgress" for --db; expected one of pglite, postgres, sqlite, mysql, mssql.');
+      assert.equal(error.message, `Unknown engine "postgress" for --db; expected one of ${ENGINES.join(', ')}.`);
       assert.equal(error.hint, 'Did you mean --db postgres?');
       return true;
     });

@@ -86,6 +86,16 @@ describe('tenant-scoped plugins', () => {
     assert.deepEqual(out.diagnostics.filter((d) => d.severity === 'error').map((d) => d.rule), ['tenancy-unsupported-engine']);
   });
 
+  it('rejects tenant-scoped plugins on mssql, like the tenant API does (one tenancy rule)', async () => {
+    const out = composeSources(input('mssql'));
+    const error = out.diagnostics.find((d) => d.severity === 'error');
+    assert.equal(error?.rule, 'tenancy-unsupported-engine');
+    assert.match(error?.hint ?? '', /Use engine "pglite" or "postgres"/);
+    const { assertTenancySupported } = await import('../../../src/tenancy/registry.js');
+    assert.throws(() => assertTenancySupported({ engine: 'mssql' }), /Tenancy is not supported on mssql/);
+    assert.doesNotThrow(() => assertTenancySupported({ engine: 'pglite' }));
+  });
+
   it('composes as before when no plugin is tenant-scoped', () => {
     const plain = input();
     plain.plugins = plain.plugins.map((p) => ({ ...p, tenantScoped: false }));

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../../src/config/index.js';
+import { ENGINES } from '../../../src/engines/capabilities.js';
 import { rejection, tempProject } from './helpers.js';
 
-const ENGINE_LIST = 'pglite, postgres, sqlite, mysql, mssql';
+const ENGINE_LIST = ENGINES.join(', ');
 
 describe('config validation', () => {
   test('an invalid engine names the key, what was found, what is expected and the file', async () => {

@@ -8,7 +8,7 @@ import { StrataError } from '../../../src/errors.js';
 import type { LazyDriverAdapterFactory } from '../../../src/engines/lazy-driver-adapter.js';
 import { createMssqlAdapter } from '../../../src/engines/mssql/index.js';
 import { createPostgresAdapter } from '../../../src/engines/postgres/index.js';
-import type { RawDatabaseClient } from '../../../src/runtime/database-adapter.js';
+import type { RawDatabaseClient } from '../../../src/engines/database-adapter.js';
 import { testConnection } from '../../../src/runtime/test-connection.js';
 
 const SECRET = 's3cr3t-pw';

@@ -10,10 +10,14 @@ import { ENGINES } from '../../../src/engines/capabilities.js';
 import { mssqlSettings } from '../../../src/engines/mssql/mssql-adapter.js';
 import { poolSettings } from '../../../src/engines/mysql/mysql-adapter.js';
 import { poolConfig } from '../../../src/engines/postgres/postgres-adapter.js';
+import { ENGINE_DESCRIPTORS } from '../../../src/engines/registry.js';
 import { rejection } from '../config/helpers.js';
 
 const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
-const DRIVERS = /from '(pg|mariadb|mssql|better-sqlite3|@electric-sql\/pglite|pglite-prisma-adapter|@prisma\/adapter-[a-z0-9-]+)'/;
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** Every descriptor's driver packages, plus the drivers those pull in that an engine may import directly. */
+const DRIVER_PACKAGES = [...new Set([...ENGINE_DESCRIPTORS.flatMap((d) => d.drivers), 'mssql', '@electric-sql/pglite-socket'])];
+const DRIVERS = new RegExp(`from '(${DRIVER_PACKAGES.map(escape).join('|')}|@prisma/adapter-[a-z0-9-]+)(/[^']*)?'`);
 
 describe('engine adapters', () => {
   test('every engine has an adapter module with createAdapter', async () => {

@@ -10,8 +10,8 @@ import { lockName } from '../../../src/engines/mysql/mysql-lock.js';
 import { MIGRATION_LOCK_KEY } from '../../../src/engines/postgres/postgres-lock.js';
 import { SQLITE_LOCK_SUFFIX } from '../../../src/engines/sqlite/sqlite-lock.js';
 import { isStrataError } from '../../../src/errors.js';
-import { createFileLock, isStale } from '../../../src/migrate/lock-file.js';
-import { withMigrationLock } from '../../../src/migrate/lock.js';
+import { createFileLock, isStale } from '../../../src/engines/lock-file.js';
+import { withMigrationLock } from '../../../src/engines/migration-lock.js';
 import { testConfig } from '../../support/config.js';
 
 /** A ResolvedConfig for an embedded engine in `dir` (only the fields the lock reads matter). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { scriptMatchesChecksum } from '../../../src/migrate/history.js';
 import { scriptObjects, splitStatements, transactionControlStatement, turnsForeignKeysOff } from '../../../src/migrate/migration-script.js';
-import { migrationChecksum } from '../../../src/migrate/migrations-dir.js';
+import { migrationChecksum } from '../../../src/engines/migrations-dir.js';
 import { insertRecord, nowValue } from '../../../src/migrate/prisma-migrations.js';
 
 describe('reading a migration script like the database does', () => {

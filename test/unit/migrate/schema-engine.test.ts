@@ -11,7 +11,7 @@ import {
   migrationChecksum,
   migrationLockfileContent,
   readMigrationsList,
-} from '../../../src/migrate/migrations-dir.js';
+} from '../../../src/engines/migrations-dir.js';
 import { offlineAdapterFactory } from '../../../src/migrate/offline-adapter.js';
 import { openSchemaEngine, wasmProviderOf } from '../../../src/migrate/schema-engine.js';
 import { loadSchemaEngineModule } from '../../../src/migrate/schema-engine-loader.js';

@@ -7,8 +7,8 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { loadConfig } from '../../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../../src/config/types.js';
 import { isStrataError } from '../../../src/errors.js';
-import { createFileLock } from '../../../src/migrate/lock-file.js';
-import { migrationLockfileContent } from '../../../src/migrate/migrations-dir.js';
+import { createFileLock } from '../../../src/engines/lock-file.js';
+import { migrationLockfileContent } from '../../../src/engines/migrations-dir.js';
 import { readSchemaVersion, SCHEMA_VERSION_TABLE, writeSchemaVersion } from '../../../src/migrate/schema-version.js';
 import { migrateOnStartup } from '../../../src/migrate/startup.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { migrationChecksum, migrationLockfileContent } from '../../../src/migrate/migrations-dir.js';
+import { migrationChecksum, migrationLockfileContent } from '../../../src/engines/migrations-dir.js';
 import { migrationTimestamp, sanitizeMigrationName, writeMigration } from '../../../src/migrate/write-migration.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-write-migration-'));

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { readMigrationsList } from '../../../src/migrate/migrations-dir.js';
+import { readMigrationsList } from '../../../src/engines/migrations-dir.js';
 import { strataTableFilters } from '../../../src/migrate/strata-tables.js';
 import { createTenants } from '../../../src/tenancy/tenants.js';
 import { DIFF_ALIAS, fromDiffAlias, sharedSchemaFiles, tenantDiffSource, toDiffAlias } from '../../../src/tenancy/template-history.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { migrationChecksum } from '../../../src/migrate/migrations-dir.js';
+import { migrationChecksum } from '../../../src/engines/migrations-dir.js';
 import { assertTenancySupported } from '../../../src/tenancy/registry.js';
 import { applyScript, provisionScript, rewriteForTenant } from '../../../src/tenancy/template.js';
 

@@ -11,7 +11,7 @@
  * Anything else (an `INSERT`/`UPDATE`/`DELETE` outside a transaction, a `COMMIT`) may have
  * committed. {@link withAttemptRecord} collects these facts for one attempt of `withRetry`.
  */
-import { honoursSingleStatement, markSingleStatement } from '../engines/single-statement.js';
+import { honoursSingleStatement, markSingleStatement } from './single-statement.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import { classifyFailure } from './transient-errors.js';

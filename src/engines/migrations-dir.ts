@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MigrationDirectory, MigrationList } from '@prisma/schema-engine-wasm';
-import type { WasmProvider } from './schema-engine.js';
+import type { WasmProvider } from './descriptor.js';
 
 /** File name of the lock file Prisma Migrate writes next to the migrations. */
 export const MIGRATION_LOCKFILE = 'migration_lock.toml';

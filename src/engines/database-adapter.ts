@@ -5,7 +5,7 @@
  * driver is imported here.
  */
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { Engine } from '../engines/capabilities.js';
+import type { Engine } from './capabilities.js';
 import type { ConnectionFault } from './connection-faults.js';
 
 /** Which engine an adapter talks to. Same names as Strata's `engine` config key. */

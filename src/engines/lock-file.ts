@@ -17,7 +17,7 @@
 import { hostname } from 'node:os';
 import { link, mkdir, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { EngineLock } from './lock.js';
+import type { EngineLock } from './migration-lock.js';
 
 /** Options of {@link createFileLock}. */
 export interface FileLockOptions {

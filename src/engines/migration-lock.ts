@@ -21,9 +21,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ResolvedConfig } from '../config/types.js';
-import type { Engine } from '../engines/capabilities.js';
-import type { EngineConnection } from '../engines/engine-adapter.js';
-import { asDatabaseNotFound } from '../engines/server-database.js';
+import type { EngineConnection } from './engine-adapter.js';
+import { enginesWhere, loadEngineModule } from './registry.js';
+import { asDatabaseNotFound } from './server-database.js';
 import { StrataError } from '../errors.js';
 
 /** Options of {@link withMigrationLock}. */
@@ -63,14 +63,6 @@ export interface EngineLockModule {
 
 /** Default of {@link MigrationLockOptions.timeoutMs}. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
-
-const LOCK_MODULES: Record<Engine, (() => Promise<EngineLockModule>) | undefined> = {
-  postgres: () => import('../engines/postgres/postgres-lock.js'),
-  pglite: () => import('../engines/pglite/pglite-lock.js'),
-  sqlite: () => import('../engines/sqlite/sqlite-lock.js'),
-  mysql: () => import('../engines/mysql/mysql-lock.js'),
-  mssql: undefined,
-};
 
 /** Holders inside this process, by lock key: the promise settles when the holder releases. */
 const localHolders = new Map<string, Promise<void>>();
@@ -134,21 +126,11 @@ async function lockedRun<T>(config: ResolvedConfig, fn: () => Promise<T>, option
 
 /** Open the engine lock for `config`, loading only that engine's module. */
 export async function openEngineLock(config: ResolvedConfig): Promise<EngineLock> {
-  const load = Object.hasOwn(LOCK_MODULES, config.engine) ? LOCK_MODULES[config.engine] : undefined;
-  if (load === undefined) {
-    throw new StrataError('UNSUPPORTED_ENGINE', `Engine "${config.engine}" has no migration lock.`, {
-      hint: 'Migrations under a lock are available on postgres, pglite, sqlite and mysql; run `strata deploy` from one place only.',
-    });
-  }
-  let module: EngineLockModule;
-  try {
-    module = await load();
-  } catch (error) {
-    throw new StrataError('DATABASE_ERROR', `The driver for engine "${config.engine}" could not be loaded.`, {
-      hint: 'Install the driver packages of this engine (see the README, "Engines"), then try again.',
-      cause: error,
-    });
-  }
+  const module = await loadEngineModule(config.engine, 'lock', (d) =>
+    new StrataError('UNSUPPORTED_ENGINE', `Engine "${d.name}" has no migration lock.`, {
+      hint: `Migrations under a lock are available on ${enginesWhere((e) => e.load.lock !== undefined)}; run \`strata deploy\` from one place only.`,
+    }),
+  );
   return module.openLock({ engine: config.engine, url: config.url, connection: config.connection, dataPath: config.dataPath, directUrl: config.directUrl });
 }
 
