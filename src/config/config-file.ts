@@ -1,6 +1,6 @@
 /**
  * Loads `strata.config.{ts,mts,js,mjs}` with jiti: TypeScript with no build step, and
- * `import { defineConfig } from 'strata/config'` resolving to this package even when the
+ * `import { defineConfig } from 'strata-db/config'` resolving to this package even when the
  * user's project does not have it installed.
  */
 import { existsSync } from 'node:fs';
@@ -17,10 +17,10 @@ import type { StrataConfig } from './types.js';
 export const CONFIG_FILE_NAMES = ['strata.config.ts', 'strata.config.mts', 'strata.config.js', 'strata.config.mjs'] as const;
 
 /**
- * What `strata/config` resolves to inside a config file: the dependency-free module holding
+ * What `strata-db/config` resolves to inside a config file: the dependency-free module holding
  * `defineConfig` (`.js` in dist, `.ts` in the sources). Pointing at the full entry instead
  * would make jiti transpile the loader itself and double the load time; a config file needs
- * nothing else from `strata/config` at run time (types are erased).
+ * nothing else from `strata-db/config` at run time (types are erased).
  */
 function selfEntry(): string {
   const js = fileURLToPath(new URL('./define-config.js', import.meta.url));
@@ -36,7 +36,7 @@ function selfEntry(): string {
 export async function loadConfigFile(file: string): Promise<ConfigLayer> {
   const label = basename(file);
   const jiti = createJiti(import.meta.url, {
-    alias: { 'strata/config': selfEntry() },
+    alias: { 'strata-db/config': selfEntry() },
     moduleCache: false,
     // Transpiled configs are cached by content hash (jiti's cache in the OS temp dir): ~0.1 s off every command.
     fsCache: true,
@@ -57,7 +57,7 @@ export async function loadConfigFile(file: string): Promise<ConfigLayer> {
   }
   if (exported === null || typeof exported !== 'object' || Array.isArray(exported)) {
     throw new StrataError('CONFIG_INVALID', `Invalid config in ${label}: the default export is ${exported === null ? 'null' : Array.isArray(exported) ? 'an array' : typeof exported}; expected an object.`, {
-      hint: `Write \`export default defineConfig({ … })\` in ${label}, with defineConfig imported from 'strata/config'.`,
+      hint: `Write \`export default defineConfig({ … })\` in ${label}, with defineConfig imported from 'strata-db/config'.`,
     });
   }
   const parsed = strataConfigSchema.safeParse(exported);

@@ -7,7 +7,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 
 /** The package name the generated module imports `createDatabase` from (the app depends on it). */
-export const RUNTIME_PACKAGE = 'strata';
+export const RUNTIME_PACKAGE = 'strata-db';
 
 /** What {@link renderDbModule} needs. */
 export interface DbModuleInput {

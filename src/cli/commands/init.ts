@@ -82,7 +82,7 @@ function nextSteps(engine: Engine, shownDir: string, runtime: InitRuntime): stri
   return steps;
 }
 
-/** `--runtime`, by default the runtime running `init` (`deno run -A npm:strata init` scaffolds for Deno). */
+/** `--runtime`, by default the runtime running `init` (`deno run -A npm:strata-db init` scaffolds for Deno). */
 function parseRuntime(value: unknown): InitRuntime {
   const host = hostRuntime();
   const runtime = value === undefined ? (host === 'node' ? 'nodejs' : host) : String(value);

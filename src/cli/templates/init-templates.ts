@@ -39,7 +39,7 @@ export interface InitTemplateOptions {
 
 function configFile(engine: Engine): string {
   if (engine === 'pglite') {
-    return `import { defineConfig } from 'strata/config';
+    return `import { defineConfig } from 'strata-db/config';
 
 // Embedded PGlite: data lives in .data/pglite, nothing to install or start.
 // To run the same app on a server later, set engine: 'postgres' here (or STRATA_ENGINE=postgres)
@@ -53,7 +53,7 @@ export default defineConfig({
 `;
   }
   if (engine === 'sqlite') {
-    return `import { defineConfig } from 'strata/config';
+    return `import { defineConfig } from 'strata-db/config';
 
 // SQLite: one file, nothing to install or start.
 export default defineConfig({
@@ -65,7 +65,7 @@ export default defineConfig({
 });
 `;
   }
-  return `import { defineConfig } from 'strata/config';
+  return `import { defineConfig } from 'strata-db/config';
 
 // ${DEV_SERVERS[engine]?.title ?? engine}: start the local server with \`docker compose up -d\` (see README.md).
 // The URL comes from the environment: DATABASE_URL (copy .env.example to .env; the Strata CLI reads .env).
@@ -143,7 +143,7 @@ function packageJson(options: InitTemplateOptions): string {
     private: true,
     type: 'module',
     scripts: packageScripts(options.runtime ?? 'nodejs'),
-    dependencies: { strata: options.strataVersion, ...extra.dependencies },
+    dependencies: { 'strata-db': options.strataVersion, ...extra.dependencies },
     devDependencies: extra.devDependencies,
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
