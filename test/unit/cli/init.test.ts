@@ -19,6 +19,7 @@ const COMMON = [
   'package.json',
   'plugins/example/database/example.prisma',
   'strata.config.ts',
+  'tsconfig.json',
 ];
 
 function filesUnder(dir: string, prefix = ''): string[] {
