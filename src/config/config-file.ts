@@ -5,8 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createJiti } from 'jiti';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StrataError } from '../errors.js';
 import type { ConfigLayer } from './layers.js';
 import { originsOf } from './layers.js';
@@ -27,14 +26,8 @@ function selfEntry(): string {
   return existsSync(js) ? js : fileURLToPath(new URL('./define-config.ts', import.meta.url));
 }
 
-/**
- * Imports `file` and validates its default export.
- *
- * @throws StrataError `CONFIG_LOAD_FAILED` when the file cannot be imported (syntax error, a
- *   throw at top level); `CONFIG_INVALID` when its export is not a valid config.
- */
-export async function loadConfigFile(file: string): Promise<ConfigLayer> {
-  const label = basename(file);
+async function importWithJiti(file: string): Promise<unknown> {
+  const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url, {
     alias: { 'strata-db/config': selfEntry() },
     moduleCache: false,
@@ -42,9 +35,38 @@ export async function loadConfigFile(file: string): Promise<ConfigLayer> {
     fsCache: true,
     interopDefault: true,
   });
+  return jiti.import(file, { default: true });
+}
+
+/** Failures of `import()` that happen before any of the file runs (loading, linking): jiti may try again safely. */
+const NOT_RUN = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
+
+/**
+ * The default export of `file` through the runtime's own `import()` (tsx, Deno and Bun load
+ * TypeScript), so a running app need not load jiti; `undefined` when the runtime cannot load
+ * it (plain Node and a `.ts` file, or `strata-db` not resolvable from the file's folder).
+ */
+async function importNatively(file: string): Promise<unknown> {
+  try {
+    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    return module.default;
+  } catch (error) {
+    if (NOT_RUN.has((error as { code?: string }).code ?? '')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Imports `file` and validates its default export.
+ *
+ * @throws StrataError `CONFIG_LOAD_FAILED` when the file cannot be imported (syntax error, a
+ *   throw at top level); `CONFIG_INVALID` when its export is not a valid config.
+ */
+export async function loadConfigFile(file: string, options: { native?: boolean } = {}): Promise<ConfigLayer> {
+  const label = basename(file);
   let exported: unknown;
   try {
-    exported = await jiti.import(file, { default: true });
+    exported = (options.native === true ? await importNatively(file) : undefined) ?? (await importWithJiti(file));
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const first = (text.split('\n')[0] ?? '').trim();

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { glob } from 'tinyglobby';
 import type { Engine } from '../engines/capabilities.js';
 import { capabilitiesOf, ENGINES } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
@@ -66,12 +65,27 @@ function filePathOfUrl(url: string): string | undefined {
   return path.startsWith('//') ? path.slice(2) : path;
 }
 
+/** Options of {@link resolveConfig}. */
+export interface ResolveOptions {
+  /**
+   * Find the schema files and plugin folders (globs). `false` leaves `schemaFiles` and `plugins`
+   * empty: the running app needs neither, and skipping them keeps tinyglobby out of it. Default `true`.
+   */
+  discover?: boolean;
+}
+
+async function findSchemaFiles(root: string, patterns: string[]): Promise<string[]> {
+  const { glob } = await import('tinyglobby');
+  return [...new Set((await glob(patterns, { cwd: root, absolute: true, onlyFiles: true, expandDirectories: false })).map((f) => resolve(f)))].sort();
+}
+
 /** Resolves merged values. `origins` names where each key came from (for messages). */
 export async function resolveConfig(
   root: string,
   values: StrataConfig,
   origins: Record<string, string>,
   source: ConfigSource,
+  options: ResolveOptions = {},
 ): Promise<ResolvedConfig> {
   const url = values.url;
   let engine: Engine;
@@ -109,10 +123,9 @@ export async function resolveConfig(
   }
 
   const schemaPatterns = values.schema === undefined ? [...DEFAULTS.schema] : Array.isArray(values.schema) ? values.schema : [values.schema];
-  const schemaFiles = [
-    ...new Set((await glob(schemaPatterns, { cwd: root, absolute: true, onlyFiles: true, expandDirectories: false })).map((f) => resolve(f))),
-  ].sort();
-  const plugins = await discoverPlugins(root, values.plugins ?? DEFAULTS.plugins, origins.plugins);
+  const discover = options.discover !== false;
+  const schemaFiles = discover ? await findSchemaFiles(root, schemaPatterns) : [];
+  const plugins = discover ? await discoverPlugins(root, values.plugins ?? DEFAULTS.plugins, origins.plugins) : [];
   const output = resolve(root, values.output ?? DEFAULTS.output);
   const defaultSeed = resolve(root, DEFAULTS.seed);
   const appNamespace = caps.namespaceStyle === 'schema' ? (values.appNamespace ?? caps.defaultAppSchema) : undefined;

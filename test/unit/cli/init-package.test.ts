@@ -22,7 +22,7 @@ describe('strata init: package.json and tsconfig.json', () => {
     const { pkg, file } = scaffold('pglite');
     assert.deepEqual(pkg.dependencies, { 'strata-db': '^0.1.0' });
     assert.deepEqual(pkg.devDependencies, { '@types/node': repo.devDependencies['@types/node'], tsx: repo.devDependencies.tsx, typescript: repo.devDependencies.typescript });
-    for (const version of Object.values(pkg.devDependencies!)) assert.match(version, /^\d+\.\d+\.\d+$/);
+    for (const version of Object.values(pkg.devDependencies!)) assert.match(version!, /^\d+\.\d+\.\d+$/);
     const tsconfig = JSON.parse(file('tsconfig.json')!.content) as { compilerOptions: Record<string, unknown> };
     assert.equal(tsconfig.compilerOptions.module, 'NodeNext');
     assert.equal(tsconfig.compilerOptions.moduleResolution, 'NodeNext');
