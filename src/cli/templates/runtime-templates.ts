@@ -20,7 +20,7 @@ const COMMANDS = ['generate', 'migrate', 'seed'] as const;
 /**
  * `deno.json` of a Deno project. `nodeModulesDir: "manual"` makes Deno resolve bare names the
  * way Node does, from the `node_modules` that `deno install` fills from `package.json`, so the
- * generated module's `import … from 'strata-db'` and the client's `@prisma/client` need no import
+ * generated module's `import … from 'strata-db/runtime'` and the client's `@prisma/client` need no import
  * map; the tasks run the CLI under Deno (`deno task generate`, `deno task strata status`).
  */
 export function denoJson(): string {
