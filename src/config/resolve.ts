@@ -12,7 +12,7 @@ import { applyUrlSchemaRule, resolveDatasourceSettings } from './datasource-sett
 import { discoverPlugins } from './plugins.js';
 import { redactUrl } from './redact.js';
 import { DEFAULT_RUNTIME } from './runtimes.js';
-import type { ConfigSource, ResolvedConfig, ResolvedPlugin, ResolvedTenancy, StrataConfig } from './types.js';
+import type { ConfigSource, PluginEntry, ResolvedConfig, ResolvedPlugin, ResolvedTenancy, StrataConfig } from './types.js';
 
 /** Defaults for every key, relative to the project root. */
 export const DEFAULTS = {
@@ -125,7 +125,7 @@ export async function resolveConfig(
   const schemaPatterns = values.schema === undefined ? [...DEFAULTS.schema] : Array.isArray(values.schema) ? values.schema : [values.schema];
   const discover = options.discover !== false;
   const schemaFiles = discover ? await findSchemaFiles(root, schemaPatterns) : [];
-  const plugins = discover ? await discoverPlugins(root, values.plugins ?? DEFAULTS.plugins, origins.plugins) : [];
+  const plugins = discover ? await discoverPlugins(root, values.plugins ?? DEFAULTS.plugins, origins.plugins) : declaredPlugins(root, values.plugins ?? []);
   const output = resolve(root, values.output ?? DEFAULTS.output);
   const defaultSeed = resolve(root, DEFAULTS.seed);
   const appNamespace = caps.namespaceStyle === 'schema' ? (values.appNamespace ?? caps.defaultAppSchema) : undefined;
@@ -146,7 +146,7 @@ export async function resolveConfig(
     appNamespace,
     replicas: values.replicas ?? [],
     readYourWritesMs: values.readYourWritesMs ?? DEFAULTS.readYourWritesMs,
-    tenancy: resolveTenancy(values, plugins, origins),
+    tenancy: resolveTenancy(values, plugins, origins, discover),
     runtime: values.runtime ?? DEFAULTS.runtime,
     source,
     directUrl: values.directUrl,
@@ -155,14 +155,24 @@ export async function resolveConfig(
   };
 }
 
-function resolveTenancy(values: StrataConfig, plugins: readonly ResolvedPlugin[], origins: Record<string, string>): ResolvedTenancy | undefined {
+/**
+ * Without discovery: the explicit `{ name, path, tenantScoped }` entries as they are (no fragments,
+ * nothing read from disk), so tenancy resolves to the same plugin names as with discovery (a glob
+ * match is never tenant-scoped by itself).
+ */
+function declaredPlugins(root: string, entries: ReadonlyArray<string | PluginEntry>): ResolvedPlugin[] {
+  return entries.flatMap((e) => (typeof e === 'string' ? [] : [{ name: e.name, dir: resolve(root, e.path), fragments: [], tenantScoped: e.tenantScoped ?? false }]));
+}
+
+/** `checkNames`: whether every tenant plugin must be among `plugins` (only when they were discovered). */
+function resolveTenancy(values: StrataConfig, plugins: readonly ResolvedPlugin[], origins: Record<string, string>, checkNames = true): ResolvedTenancy | undefined {
   const tenancy = values.tenancy;
   const flagged = plugins.filter((p) => p.tenantScoped).map((p) => p.name);
   if (tenancy === undefined && flagged.length === 0) return undefined;
   const names = [...new Set([...(tenancy?.plugins ?? []), ...flagged])].sort();
   const known = new Set(plugins.map((p) => p.name));
   const missing = names.find((n) => !known.has(n));
-  if (missing !== undefined) {
+  if (missing !== undefined && checkNames) {
     throw new StrataError(
       'CONFIG_INVALID',
       `Invalid config in ${origins.tenancy ?? 'strata.config'}: "tenancy.plugins" names plugin "${missing}", which is not among the discovered plugins (${[...known].join(', ') || 'none'}).`,
