@@ -147,7 +147,7 @@ function floor(what: string, argv: string[], cwd: string): Measure & { what: str
 /** The 80-model, 5-plugin project: 16 related models and an enum per plugin. */
 function writeLargeProject(dir: string): void {
   mkdirSync(join(dir, 'database', 'schema'), { recursive: true });
-  writeFileSync(join(dir, 'strata.config.ts'), "import { defineConfig } from 'strata/config';\n\nexport default defineConfig({ plugins: ['plugins/*'] });\n");
+  writeFileSync(join(dir, 'strata.config.ts'), "import { defineConfig } from 'strata-db/config';\n\nexport default defineConfig({ plugins: ['plugins/*'] });\n");
   writeFileSync(join(dir, 'database', 'schema', 'app.prisma'), 'model Setting {\n  id    Int    @id @default(autoincrement())\n  key   String @unique\n  value String\n}\n');
   for (let p = 1; p <= 5; p++) {
     let s = `enum P${p}Status {\n  active\n  archived\n}\n\n`;

@@ -1,9 +1,9 @@
 /**
- * `strata`: the database layer for modular TypeScript applications on Prisma 7.
+ * `strata-db`: the database layer for modular TypeScript applications on Prisma 7.
  *
  * @example
  * // what the generated `database/generated/index.ts` does
- * import { createDatabase } from 'strata';
+ * import { createDatabase } from 'strata-db';
  * import { PrismaClient } from './client/client.js';
  * export const db = await createDatabase({ PrismaClient });
  *
@@ -19,7 +19,7 @@ export type { Engine, EngineCapabilities, NamespaceStyle } from './engines/capab
 export { createEngineAdapter, loadEngineAdapter } from './engines/engine-adapter.js';
 export type { EngineAdapter, EngineAdapterModule, EngineConnection } from './engines/engine-adapter.js';
 
-// Config (also available alone as `strata/config`)
+// Config (also available alone as `strata-db/config`)
 export { defineConfig, loadConfig, redactUrl } from './config/index.js';
 export type { ConnectionFields, PluginEntry, ResolvedConfig, ResolvedPlugin, StrataConfig } from './config/index.js';
 
@@ -46,4 +46,4 @@ export type {
   TestConnectionResult,
   TestConnectionTarget,
 } from './runtime/index.js';
-// Adapters: `strata/adapters/<engine>` (postgres, pglite, sqlite, mysql, mssql).
+// Adapters: `strata-db/adapters/<engine>` (postgres, pglite, sqlite, mysql, mssql).

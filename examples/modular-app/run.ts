@@ -8,9 +8,9 @@
 import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compose, generateFromComposed } from 'strata';
-import { loadConfig } from 'strata/config';
-import { deploy, migrateDev, seed, status } from 'strata/migrate';
+import { compose, generateFromComposed } from 'strata-db';
+import { loadConfig } from 'strata-db/config';
+import { deploy, migrateDev, seed, status } from 'strata-db/migrate';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const keep = process.argv.includes('--keep');

@@ -49,14 +49,9 @@ function examplesText(def: CommandDefinition): string {
   return def.examples.length > 0 ? `\nExamples:\n${def.examples.map((e) => `  $ ${e}`).join('\n')}\n` : '';
 }
 
-/**
- * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
- *
- * @example process.exitCode = await runCli(process.argv.slice(2));
- */
-export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<number> {
-  const env = options.env ?? process.env;
-  const out: CliOutput = {
+/** The output channels, colour and secrets of one run, from `argv`, the options and the environment. */
+function cliOutput(argv: string[], options: RunCliOptions, env: NodeJS.ProcessEnv): CliOutput {
+  return {
     stdout: options.stdout ?? ((t) => void process.stdout.write(t)),
     stderr: options.stderr ?? ((t) => void process.stderr.write(t)),
     color: !argv.includes('--no-color') && !env.NO_COLOR && (Boolean(env.FORCE_COLOR) || (options.isTTY ?? process.stdout.isTTY ?? false)),
@@ -64,9 +59,31 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     verbose: argv.includes('--verbose'),
     secrets: secretsFromEnv(env),
   };
-  const c = pc.createColors(out.color);
-  let exitCode: number = ExitCode.Ok;
+}
 
+/** What building the program needs: where it prints, how it colours, and how a command's exit code is reported. */
+interface ProgramParts {
+  out: CliOutput;
+  colors: ReturnType<typeof pc.createColors>;
+  env: NodeJS.ProcessEnv;
+  cwd: string | undefined;
+  setExitCode: (code: number) => void;
+}
+
+/** Routes a commander command's output through `out`; a usage error ends with a hint naming `fullName --help`. */
+function configure(cmd: CommanderCommand, fullName: string, { out, colors: c }: ProgramParts): CommanderCommand {
+  return cmd.exitOverride().configureOutput({
+    writeOut: (s) => out.stdout(s),
+    writeErr: (s) => out.stderr(s),
+    outputError: (s, write) => {
+      write(s.replace(/^error:/, c.red(c.bold('error:'))));
+      write(`${c.cyan('hint:')} run \`${fullName} --help\` for usage.\n`);
+    },
+  });
+}
+
+/** The root command: name, version, global options and the epilogue. */
+function rootProgram(parts: ProgramParts): CommanderCommand {
   const program = new Command('strata')
     .description('Strata: compose plugin Prisma schemas into one schema, one client, one database.')
     .version(packageVersion(), '-v, --version', 'print the version')
@@ -78,59 +95,55 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     .helpCommand(false)
     .showSuggestionAfterError(true)
     .addHelpText('after', EPILOGUE);
+  return configure(program, 'strata', parts);
+}
 
-  const configure = (cmd: CommanderCommand, fullName: string): CommanderCommand =>
-    cmd.exitOverride().configureOutput({
-      writeOut: (s) => out.stdout(s),
-      writeErr: (s) => out.stderr(s),
-      outputError: (s, write) => {
-        write(s.replace(/^error:/, c.red(c.bold('error:'))));
-        write(`${c.cyan('hint:')} run \`${fullName} --help\` for usage.\n`);
-      },
+/** Adds a loaded command: its arguments, options, examples and the action that runs it. */
+function addCommand(parent: CommanderCommand, def: CommandDefinition, fullName: string, parts: ProgramParts): void {
+  const cmd = configure(parent.command(def.name).summary(def.summary).description(def.description ?? def.summary), fullName, parts);
+  for (const arg of def.arguments ?? []) {
+    const name = `${arg.name}${arg.variadic === true ? '...' : ''}`;
+    cmd.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
+  }
+  for (const opt of def.options ?? []) cmd.option(opt.flags, opt.description, opt.defaultValue);
+  cmd.addHelpText('after', examplesText(def));
+  cmd.action(async (...params: unknown[]) => {
+    const self = params[params.length - 1] as CommanderCommand;
+    const globals = self.optsWithGlobals<{ cwd?: string; config?: string; verbose?: boolean; json?: boolean }>();
+    const args: Record<string, unknown> = { ...self.opts() };
+    (def.arguments ?? []).forEach((arg, i) => (args[arg.name] = self.processedArgs[i]));
+    const ctx = createContext({
+      cwd: resolve(parts.cwd ?? process.cwd(), globals.cwd ?? '.'),
+      configFile: globals.config,
+      verbose: globals.verbose === true,
+      json: globals.json === true,
+      env: parts.env,
     });
-  configure(program, 'strata');
+    const load = ctx.loadConfig;
+    ctx.loadConfig = async () => {
+      const config = await load();
+      parts.out.secrets.push(...configSecrets(config));
+      return config;
+    };
+    parts.setExitCode(printResult(await def.run(args, ctx), parts.out));
+  });
+}
 
-  const addCommand = (parent: CommanderCommand, def: CommandDefinition, fullName: string): void => {
-    const cmd = configure(parent.command(def.name).summary(def.summary).description(def.description ?? def.summary), fullName);
-    for (const arg of def.arguments ?? []) {
-      const name = `${arg.name}${arg.variadic === true ? '...' : ''}`;
-      cmd.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
-    }
-    for (const opt of def.options ?? []) cmd.option(opt.flags, opt.description, opt.defaultValue);
-    cmd.addHelpText('after', examplesText(def));
-    cmd.action(async (...params: unknown[]) => {
-      const self = params[params.length - 1] as CommanderCommand;
-      const globals = self.optsWithGlobals<{ cwd?: string; config?: string; verbose?: boolean; json?: boolean }>();
-      const args: Record<string, unknown> = { ...self.opts() };
-      (def.arguments ?? []).forEach((arg, i) => (args[arg.name] = self.processedArgs[i]));
-      const ctx = createContext({
-        cwd: resolve(options.cwd ?? process.cwd(), globals.cwd ?? '.'),
-        configFile: globals.config,
-        verbose: globals.verbose === true,
-        json: globals.json === true,
-        env,
-      });
-      const load = ctx.loadConfig;
-      ctx.loadConfig = async () => {
-        const config = await load();
-        out.secrets.push(...configSecrets(config));
-        return config;
-      };
-      exitCode = printResult(await def.run(args, ctx), out);
-    });
-  };
-
-  // Only the command that runs is loaded; the others are listed by name and summary.
+/**
+ * Adds every registry entry to `program`. Only the command that runs (the first words of
+ * `argv`) is loaded; the others are listed by name, term and summary.
+ */
+async function addCommands(program: CommanderCommand, entries: CommandEntry[], argv: string[], parts: ProgramParts): Promise<void> {
   const terms = new Map<CommanderCommand, string>();
   const term = (cmd: CommanderCommand): string => terms.get(cmd) ?? new Help().subcommandTerm(cmd);
   const [first, second] = commandWords(argv);
   const addSpec = async (parent: CommanderCommand, spec: CommandSpec, fullName: string, runs: boolean): Promise<void> => {
-    if (runs || !isLazyCommand(spec)) return addCommand(parent, await loadCommand(spec), fullName);
+    if (runs || !isLazyCommand(spec)) return addCommand(parent, await loadCommand(spec), fullName, parts);
     terms.set(parent.command(spec.name).summary(spec.summary), spec.term);
   };
-  for (const entry of options.commands ?? COMMANDS) {
+  for (const entry of entries) {
     if (isCommandGroup(entry)) {
-      const group = configure(program.command(entry.name).summary(entry.summary).description(entry.summary), `strata ${entry.name}`).helpCommand(false);
+      const group = configure(program.command(entry.name).summary(entry.summary).description(entry.summary), `strata ${entry.name}`, parts).helpCommand(false);
       group.configureHelp({ subcommandTerm: term });
       for (const spec of entry.commands) await addSpec(group, spec, `strata ${entry.name} ${spec.name}`, first === entry.name && second === spec.name);
     } else {
@@ -138,11 +151,13 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     }
   }
   program.configureHelp({ subcommandTerm: term });
+}
 
-  if (argv.length === 0) {
-    program.outputHelp();
-    return ExitCode.Ok;
-  }
+/**
+ * Parses `argv` and runs the command; maps commander's outcomes, a thrown error and a crash
+ * outside the command's promise chain to an exit code. `exitCode` reads what the command set.
+ */
+async function parseAndRun(program: CommanderCommand, argv: string[], out: CliOutput, options: RunCliOptions, exitCode: () => number): Promise<number> {
   // A crash outside the command's promise chain (a Wasm engine panic surfaces as an uncaught
   // RuntimeError; an unhandled rejection) still ends in one error line, not a stack trace.
   let onCrash: ((error: unknown) => void) | undefined;
@@ -152,7 +167,7 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   });
   try {
     await Promise.race([program.parseAsync(argv, { from: 'user' }), crashed]);
-    return exitCode;
+    return exitCode();
   } catch (error) {
     if (error instanceof CliCrash) {
       const code = printError(crashError(error.cause), out);
@@ -168,6 +183,25 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   } finally {
     if (onCrash) process.off('uncaughtException', onCrash);
   }
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
+ *
+ * @example process.exitCode = await runCli(process.argv.slice(2));
+ */
+export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const out = cliOutput(argv, options, env);
+  let exitCode: number = ExitCode.Ok;
+  const parts: ProgramParts = { out, colors: pc.createColors(out.color), env, cwd: options.cwd, setExitCode: (code) => (exitCode = code) };
+  const program = rootProgram(parts);
+  await addCommands(program, options.commands ?? COMMANDS, argv, parts);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return ExitCode.Ok;
+  }
+  return parseAndRun(program, argv, out, options, () => exitCode);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { StrataConfig } from './types.js';
  *
  * @example
  * // strata.config.ts
- * import { defineConfig } from 'strata/config';
+ * import { defineConfig } from 'strata-db/config';
  * export default defineConfig({ engine: 'postgres', url: process.env.DATABASE_URL });
  */
 export function defineConfig(config: StrataConfig): StrataConfig {

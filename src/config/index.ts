@@ -1,5 +1,5 @@
 /**
- * `strata/config`: declare, load and print a Strata project's configuration.
+ * `strata-db/config`: declare, load and print a Strata project's configuration.
  *
  * ## Where the config comes from, and who wins
  *
@@ -27,7 +27,7 @@
  * resolves against it.
  *
  * @example
- * import { loadConfig, redactConfig } from 'strata/config';
+ * import { loadConfig, redactConfig } from 'strata-db/config';
  * const config = await loadConfig();
  * console.log(redactConfig(config));
  *

@@ -29,6 +29,12 @@ export interface LoadConfigOptions {
    * a running app usually gets its environment from elsewhere). Default `false`.
    */
   dotenv?: boolean;
+  /**
+   * Load the config as the running app needs it (`createDatabase`): `strata.config.*` through the
+   * runtime's own `import()` where it can (tsx, Deno, Bun, a `.js`/`.mjs` file), jiti only where
+   * it cannot, and no schema or plugin discovery (`schemaFiles` and `plugins` are empty). Default `false`.
+   */
+  runtime?: boolean;
 }
 
 /** What {@link findProjectRoot} found. */
@@ -81,7 +87,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   const environment = nonEmpty(env.STRATA_ENVIRONMENT) ?? nonEmpty(env.NODE_ENV);
 
   const layers: ConfigLayer[] = [];
-  if (configFile) layers.push(await loadConfigFile(configFile));
+  if (configFile) layers.push(await loadConfigFile(configFile, { native: options.runtime === true }));
   for (const file of appsettingsFiles(root, environment)) {
     const layer = readAppsettings(file, basename(file));
     if (layer) layers.push(layer);
@@ -96,7 +102,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     env: Object.values(env_.origins).map((o) => o.replace(/ \(\.env\)$/, '')),
     ...(environment ? { environment } : {}),
     origins,
-  });
+  }, { discover: options.runtime !== true });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -4,7 +4,6 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { StrataError } from '../errors.js';
 import { isValidPluginName, PLUGIN_NAME_RULE, suggestPluginName } from './plugin-name.js';
 import type { PluginEntry, ResolvedPlugin } from './types.js';
@@ -23,6 +22,8 @@ export const PLUGIN_FRAGMENT_GLOB = 'database/*.prisma';
  */
 export async function discoverPlugins(root: string, plugins: ReadonlyArray<string | PluginEntry>, label: string | undefined): Promise<ResolvedPlugin[]> {
   const byDir = new Map<string, ResolvedPlugin>();
+  // Loaded here, not at the top: the running app resolves its config without discovery (see resolveConfig).
+  const { glob, isDynamicPattern } = await import('tinyglobby');
   for (const entry of plugins) {
     if (typeof entry !== 'string') continue;
     const dirs = isDynamicPattern(entry)
@@ -68,6 +69,7 @@ export async function discoverPlugins(root: string, plugins: ReadonlyArray<strin
 }
 
 async function fragmentsOf(dir: string): Promise<string[]> {
+  const { glob } = await import('tinyglobby');
   const files = await glob(PLUGIN_FRAGMENT_GLOB, { cwd: dir, absolute: true, onlyFiles: true });
   return files.map((f) => resolve(f)).sort();
 }

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { glob } from 'tinyglobby';
 import type { Engine } from '../engines/capabilities.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import { ENGINE_DESCRIPTORS, engineDescriptor } from '../engines/registry.js';
@@ -14,7 +13,7 @@ import { applyUrlSchemaRule, resolveDatasourceSettings } from './datasource-sett
 import { discoverPlugins } from './plugins.js';
 import { redactUrl } from './redact.js';
 import { DEFAULT_RUNTIME } from './runtimes.js';
-import type { ConfigSource, ResolvedConfig, ResolvedPlugin, ResolvedTenancy, StrataConfig } from './types.js';
+import type { ConfigSource, PluginEntry, ResolvedConfig, ResolvedPlugin, ResolvedTenancy, StrataConfig } from './types.js';
 
 /** Defaults for every key, relative to the project root. */
 export const DEFAULTS = {
@@ -55,12 +54,27 @@ function filePathOfUrl(url: string): string | undefined {
   return path.startsWith('//') ? path.slice(2) : path;
 }
 
+/** Options of {@link resolveConfig}. */
+export interface ResolveOptions {
+  /**
+   * Find the schema files and plugin folders (globs). `false` leaves `schemaFiles` and `plugins`
+   * empty: the running app needs neither, and skipping them keeps tinyglobby out of it. Default `true`.
+   */
+  discover?: boolean;
+}
+
+async function findSchemaFiles(root: string, patterns: string[]): Promise<string[]> {
+  const { glob } = await import('tinyglobby');
+  return [...new Set((await glob(patterns, { cwd: root, absolute: true, onlyFiles: true, expandDirectories: false })).map((f) => resolve(f)))].sort();
+}
+
 /** Resolves merged values. `origins` names where each key came from (for messages). */
 export async function resolveConfig(
   root: string,
   values: StrataConfig,
   origins: Record<string, string>,
   source: ConfigSource,
+  options: ResolveOptions = {},
 ): Promise<ResolvedConfig> {
   const url = values.url;
   let engine: Engine;
@@ -98,10 +112,9 @@ export async function resolveConfig(
   }
 
   const schemaPatterns = values.schema === undefined ? [...DEFAULTS.schema] : Array.isArray(values.schema) ? values.schema : [values.schema];
-  const schemaFiles = [
-    ...new Set((await glob(schemaPatterns, { cwd: root, absolute: true, onlyFiles: true, expandDirectories: false })).map((f) => resolve(f))),
-  ].sort();
-  const plugins = await discoverPlugins(root, values.plugins ?? DEFAULTS.plugins, origins.plugins);
+  const discover = options.discover !== false;
+  const schemaFiles = discover ? await findSchemaFiles(root, schemaPatterns) : [];
+  const plugins = discover ? await discoverPlugins(root, values.plugins ?? DEFAULTS.plugins, origins.plugins) : declaredPlugins(root, values.plugins ?? []);
   const output = resolve(root, values.output ?? DEFAULTS.output);
   const defaultSeed = resolve(root, DEFAULTS.seed);
   const appNamespace = caps.namespaceStyle === 'schema' ? (values.appNamespace ?? caps.defaultAppSchema) : undefined;
@@ -122,7 +135,7 @@ export async function resolveConfig(
     appNamespace,
     replicas: values.replicas ?? [],
     readYourWritesMs: values.readYourWritesMs ?? DEFAULTS.readYourWritesMs,
-    tenancy: resolveTenancy(values, plugins, origins),
+    tenancy: resolveTenancy(values, plugins, origins, discover),
     runtime: values.runtime ?? DEFAULTS.runtime,
     source,
     directUrl: values.directUrl,
@@ -131,14 +144,24 @@ export async function resolveConfig(
   };
 }
 
-function resolveTenancy(values: StrataConfig, plugins: readonly ResolvedPlugin[], origins: Record<string, string>): ResolvedTenancy | undefined {
+/**
+ * Without discovery: the explicit `{ name, path, tenantScoped }` entries as they are (no fragments,
+ * nothing read from disk), so tenancy resolves to the same plugin names as with discovery (a glob
+ * match is never tenant-scoped by itself).
+ */
+function declaredPlugins(root: string, entries: ReadonlyArray<string | PluginEntry>): ResolvedPlugin[] {
+  return entries.flatMap((e) => (typeof e === 'string' ? [] : [{ name: e.name, dir: resolve(root, e.path), fragments: [], tenantScoped: e.tenantScoped ?? false }]));
+}
+
+/** `checkNames`: whether every tenant plugin must be among `plugins` (only when they were discovered). */
+function resolveTenancy(values: StrataConfig, plugins: readonly ResolvedPlugin[], origins: Record<string, string>, checkNames = true): ResolvedTenancy | undefined {
   const tenancy = values.tenancy;
   const flagged = plugins.filter((p) => p.tenantScoped).map((p) => p.name);
   if (tenancy === undefined && flagged.length === 0) return undefined;
   const names = [...new Set([...(tenancy?.plugins ?? []), ...flagged])].sort();
   const known = new Set(plugins.map((p) => p.name));
   const missing = names.find((n) => !known.has(n));
-  if (missing !== undefined) {
+  if (missing !== undefined && checkNames) {
     throw new StrataError(
       'CONFIG_INVALID',
       `Invalid config in ${origins['tenancy.plugins'] ?? origins.tenancy ?? 'strata.config'}: "tenancy.plugins" names plugin "${missing}", which is not among the discovered plugins (${[...known].join(', ') || 'none'}).`,

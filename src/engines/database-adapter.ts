@@ -86,7 +86,7 @@ export interface RawDatabaseClient {
  * the client.
  *
  * @example
- * import { createPostgresAdapter } from 'strata/adapters/postgres';
+ * import { createPostgresAdapter } from 'strata-db/adapters/postgres';
  * const adapter = createPostgresAdapter({ connectionString: process.env.DATABASE_URL });
  * const prisma = new PrismaClient({ adapter: adapter.getDriverAdapter() });
  * adapter.setClient(prisma);

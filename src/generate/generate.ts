@@ -13,7 +13,7 @@ import { analyzeSchema, readComposedSchema } from './composed-schema.js';
 import { renderDbModule } from './db-module.js';
 import { currentRecord, GENERATE_FORMAT, hashParts, swapIntoPlace } from './output.js';
 import { clientGeneratorConfig, clientGeneratorVersion, clientSettings, generatePrismaClient, PRISMA_CLIENT_PROVIDER } from './prisma-client.js';
-import { generateZodSchemas, installedVersion, ZOD_SETTINGS } from './zod-schemas.js';
+import { generateZodSchemas, installedVersion, ZOD_SETTINGS, zodPrismaTypesVersion } from './zod-schemas.js';
 
 /** Options of {@link generate} and {@link generateFromComposed}. */
 export interface GenerateOptions {
@@ -74,7 +74,7 @@ export async function generateFromComposed(config: ResolvedConfig, options: Gene
     `strata ${strataVersion()}`,
     `client-generator-ts ${clientGeneratorVersion()}`,
     `@prisma/client ${installedVersion('@prisma/client')}`,
-    `zod-prisma-types ${installedVersion('zod-prisma-types')}`,
+    `zod-prisma-types ${zodPrismaTypesVersion()}`,
     `zod ${installedVersion('zod')}`,
     JSON.stringify(clientSettings(config.runtime)),
     JSON.stringify(ZOD_SETTINGS),

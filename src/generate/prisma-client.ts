@@ -7,7 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { GeneratorConfig, GeneratorOptions } from '@prisma/generator-helper';
 import type * as ClientGenerator from '@prisma/client-generator-ts';
 import type { Runtime } from '../config/runtimes.js';
@@ -39,8 +40,21 @@ export function clientSettings(runtime: Runtime = DEFAULT_RUNTIME): Readonly<Rec
 
 const require = createRequire(import.meta.url);
 
-/** The installed client generator's version (part of the generate hash). */
+type VendoredGenerator = typeof ClientGenerator & { version: string };
+
+/**
+ * In dist, the bundle `vendor/client-generator-ts.cjs` (scripts/build-vendor.mjs): installed, the
+ * package's @prisma/internals would add ~50 MB to every app. From the sources, the package itself.
+ */
+function vendoredGenerator(): VendoredGenerator | undefined {
+  const file = fileURLToPath(new URL('./vendor/client-generator-ts.cjs', import.meta.url));
+  return existsSync(file) ? (require(file) as VendoredGenerator) : undefined;
+}
+
+/** The client generator's version (part of the generate hash). */
 export function clientGeneratorVersion(): string {
+  const vendored = vendoredGenerator();
+  if (vendored) return vendored.version;
   // The package's `exports` hide its package.json: read it next to the resolved entry (`dist/index.js`).
   const file = join(dirname(require.resolve('@prisma/client-generator-ts')), '..', 'package.json');
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
@@ -78,7 +92,7 @@ export async function generatePrismaClient(schema: AnalyzedSchema, base: Generat
   const generator: GeneratorConfig = { ...base, config: { ...base.config, ...clientSettings(runtime) } };
   const options = generatorOptions(schema, generator, outputDir, []);
   // The ESM build of the generator's dependencies has extensionless imports Node refuses; the CJS build loads.
-  const { PrismaClientTsGenerator } = require('@prisma/client-generator-ts') as typeof ClientGenerator;
+  const { PrismaClientTsGenerator } = vendoredGenerator() ?? (require('@prisma/client-generator-ts') as typeof ClientGenerator);
   try {
     await new PrismaClientTsGenerator().generate(options);
   } catch (error) {

@@ -9,9 +9,11 @@
  * The multi-file layout is used because it imports Prisma 7's `prisma-client` output
  * correctly; the single-file layout still targets Prisma 6's runtime exports.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DMMF } from '@prisma/generator-helper';
 
 /**
@@ -44,7 +46,24 @@ interface ZodPrismaTypes {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * In dist, the bundle `vendor/zod-prisma-types.cjs` (scripts/build-vendor.mjs): the package's
+ * required peer on Prisma's CLI would cost every app ~170 MB. From the sources (tests, the
+ * repo), the package itself.
+ */
+function vendored(): (ZodPrismaTypes & { version: string }) | undefined {
+  const file = fileURLToPath(new URL('./vendor/zod-prisma-types.cjs', import.meta.url));
+  return existsSync(file) ? (require(file) as ZodPrismaTypes & { version: string }) : undefined;
+}
+
+/** The version of zod-prisma-types in use (part of the generate hash). */
+export function zodPrismaTypesVersion(): string {
+  return vendored()?.version ?? installedVersion('zod-prisma-types');
+}
+
 function loadZodPrismaTypes(): ZodPrismaTypes {
+  const bundled = vendored();
+  if (bundled) return bundled;
   const base = 'zod-prisma-types/dist';
   return {
     ...(require(`${base}/config/globalConfig.js`) as Pick<ZodPrismaTypes, 'globalConfig'>),

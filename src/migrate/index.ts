@@ -1,11 +1,11 @@
 /**
- * `strata/migrate`: Prisma-compatible migrations on the Wasm schema engine (postgres, pglite,
+ * `strata-db/migrate`: Prisma-compatible migrations on the Wasm schema engine (postgres, pglite,
  * sqlite), nothing downloaded. Each function takes the project's `ResolvedConfig` (see
  * `loadConfig`) and returns what it did; none prints.
  *
  * @example
- * import { loadConfig } from 'strata/config';
- * import { deploy, status } from 'strata/migrate';
+ * import { loadConfig } from 'strata-db/config';
+ * import { deploy, status } from 'strata-db/migrate';
  * const config = await loadConfig();
  * await deploy(config);
  * console.log((await status(config)).inSync);

@@ -171,7 +171,7 @@ function datasourceKey(connection: EngineConnection, replicas: readonly string[]
 async function loadProjectConfig(root: string | undefined): Promise<ResolvedConfig> {
   const { loadConfig } = await import('../config/index.js');
   // The same environment as the CLI: `.env` in the project root fills what the process leaves unset.
-  return loadConfig(root === undefined ? { dotenv: true } : { cwd: root, dotenv: true });
+  return loadConfig(root === undefined ? { dotenv: true, runtime: true } : { cwd: root, dotenv: true, runtime: true });
 }
 
 /** A server engine with neither a URL nor connection fields: say where the URL is read from, `.env` included. */

@@ -1,5 +1,5 @@
 /**
- * `strata/tenancy`: schema-per-tenant isolation. Registry and provisioning (`createTenants`),
+ * `strata-db/tenancy`: schema-per-tenant isolation. Registry and provisioning (`createTenants`),
  * the tenant template history, and the id/schema contract.
  */
 export {

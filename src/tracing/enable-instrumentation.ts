@@ -21,7 +21,7 @@ export interface EnableInstrumentationOptions extends PrismaTracingConfig {
  *   failed (the reason is logged, the app keeps running untraced).
  * @example
  * // OTEL_ENABLED=true node server.js
- * import { enableInstrumentation } from 'strata/tracing';
+ * import { enableInstrumentation } from 'strata-db/tracing';
  * const traced = enableInstrumentation({ ignoreSpanTypes: [/serialize/] });
  */
 export function enableInstrumentation(options: EnableInstrumentationOptions = {}): boolean {

@@ -1,5 +1,5 @@
 /**
- * `strata/tracing`: Prisma's OpenTelemetry spans, switched on in code or by `OTEL_ENABLED`.
+ * `strata-db/tracing`: Prisma's OpenTelemetry spans, switched on in code or by `OTEL_ENABLED`.
  */
 export { disablePrismaTracing, enablePrismaTracing, isPrismaTracingEnabled } from './prisma-tracing.js';
 export type { PrismaTracingConfig } from './prisma-tracing.js';

@@ -32,7 +32,7 @@ let current: PrismaInstrumentation | undefined;
  * so Prisma's spans nest under the request span and propagate as W3C `traceparent`.
  *
  * @example
- * import { enablePrismaTracing } from 'strata/tracing';
+ * import { enablePrismaTracing } from 'strata-db/tracing';
  * enablePrismaTracing({ ignoreSpanTypes: ['prisma:client:serialize'] });
  */
 export function enablePrismaTracing(config: PrismaTracingConfig = {}): void {

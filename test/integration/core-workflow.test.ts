@@ -83,7 +83,7 @@ describe('init → plugin add → generate → typecheck (built CLI)', () => {
 
   test('code using db typechecks; a wrong field does not', () => {
     mkdirSync(join(app, 'node_modules'), { recursive: true });
-    symlinkSync(repo, join(app, 'node_modules', 'strata'), 'dir');
+    symlinkSync(repo, join(app, 'node_modules', 'strata-db'), 'dir');
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, noEmit: true, types: ['node'] }, include: ['src/**/*.ts'] }),

@@ -144,7 +144,7 @@ for (const engine of ['postgres', 'pglite', 'sqlite'] as const) {
     test('the generated db (URL from .env) queries across plugins; a seed sees .env', { skip }, () => {
       if (!existsSync(join(corpus.dir, 'node_modules'))) {
         mkdirSync(join(corpus.dir, 'node_modules'));
-        symlinkSync(REPO, join(corpus.dir, 'node_modules', 'strata'), 'dir');
+        symlinkSync(REPO, join(corpus.dir, 'node_modules', 'strata-db'), 'dir');
       }
       writeFileSync(join(corpus.dir, 'main.ts'), MAIN);
       const child = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: corpus.dir, encoding: 'utf8', env: cleanEnv(corpus.dir) });

@@ -15,7 +15,7 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(REPO, 'dist/cli/bin.js');
 
 const FILES: Record<string, string> = {
-  'strata.config.ts': `import { defineConfig } from 'strata/config';\nexport default defineConfig({ engine: 'pglite', seed: 'database/seed.ts' });\n`,
+  'strata.config.ts': `import { defineConfig } from 'strata-db/config';\nexport default defineConfig({ engine: 'pglite', seed: 'database/seed.ts' });\n`,
   'database/schema/app.prisma': `model Row {\n  id  Int    @id @default(autoincrement())\n  tag String\n}\n`,
   'database/seed.ts': `import { db } from './generated/index.js';\nawait db.row.create({ data: { tag: 'seed' } });\nconsole.log('seeded');\n`,
   // The app: inserts until the stop file appears, printing each acknowledged insert.

@@ -26,7 +26,7 @@ console.log(count, name);
 `;
 
 const IMPORTS = `export { db } from './database/generated/index.js';
-export { readYourWritesScope } from 'strata';
+export { readYourWritesScope } from 'strata-db';
 `;
 
 const BAD: Record<string, string> = {

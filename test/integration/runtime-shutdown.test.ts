@@ -19,7 +19,7 @@ import type { GenerateProject } from '../unit/generate/helpers.js';
 import { generateProject } from '../unit/generate/helpers.js';
 
 const CHILD = `import { readFileSync } from 'node:fs';
-import { createDatabase } from 'strata';
+import { createDatabase } from 'strata-db';
 import { PrismaClient } from './database/generated/client/client.js';
 
 const [mode, pgUrl] = process.argv.slice(2);

@@ -61,7 +61,7 @@ export function packStrata(dir: string): string {
  * `@types/node`, as direct dependencies, which is all `deno install` links at the top.
  */
 export function installDependencies(app: string, tarball: string): void {
-  const strata = join(app, 'node_modules', 'strata');
+  const strata = join(app, 'node_modules', 'strata-db');
   mkdirSync(strata, { recursive: true });
   const unpacked = spawnSync('tar', ['-xzf', tarball, '-C', strata, '--strip-components=1'], { encoding: 'utf8' });
   if (unpacked.status !== 0) throw new Error(`tar failed: ${unpacked.stderr}`);
@@ -72,7 +72,7 @@ export function installDependencies(app: string, tarball: string): void {
   symlinkSync(join(REPO, 'node_modules', 'zod'), join(app, 'node_modules', 'zod'), 'dir');
   mkdirSync(join(app, 'node_modules', '@types'));
   symlinkSync(join(REPO, 'node_modules', '@types', 'node'), join(app, 'node_modules', '@types', 'node'), 'dir');
-  symlinkSync(join('..', 'strata', 'dist', 'cli', 'bin.js'), join(app, 'node_modules', '.bin', 'strata'));
+  symlinkSync(join('..', 'strata-db', 'dist', 'cli', 'bin.js'), join(app, 'node_modules', '.bin', 'strata'));
 }
 
 /** Run `command` in `cwd` with only `PATH`, `HOME` and no colours in the environment. */
@@ -94,7 +94,7 @@ export function run(command: string, args: string[], cwd: string, path: string, 
 
 /** How each runtime runs the CLI directly, a package script or task, and a TypeScript file. */
 export const INVOKE: Record<SmokeRuntime, { cli: string[]; task: string[]; file: string[] }> = {
-  deno: { cli: ['deno', 'run', '-A', 'npm:strata'], task: ['deno', 'task'], file: ['deno', 'run', '-A'] },
+  deno: { cli: ['deno', 'run', '-A', 'npm:strata-db'], task: ['deno', 'task'], file: ['deno', 'run', '-A'] },
   bun: { cli: ['bunx', '--bun', 'strata'], task: ['bun', 'run'], file: ['bun'] },
 };
 

@@ -49,7 +49,7 @@ for (const runtime of ['deno', 'bun'] as const satisfies readonly SmokeRuntime[]
       if (runtime === 'deno') {
         const deno = JSON.parse(readFileSync(join(app, 'deno.json'), 'utf8')) as { nodeModulesDir: string; tasks: Record<string, string>; imports?: unknown };
         assert.equal(deno.nodeModulesDir, 'manual');
-        assert.equal(deno.tasks.generate, 'deno run -A npm:strata generate');
+        assert.equal(deno.tasks.generate, 'deno run -A npm:strata-db generate');
         assert.equal(deno.imports, undefined, 'no import map');
         assert.match(init.stdout, /deno install\n {2}deno task generate/);
       } else {

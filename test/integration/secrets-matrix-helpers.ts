@@ -124,7 +124,7 @@ export const FORMS: readonly Form[] = [
 /** Write `form`'s files for `pw` into `app` (removing the previous case's), and return the environment to run with. */
 export function writeForm(app: string, form: Form, pw: string, target: Target): Record<string, string> {
   const { config, appsettings, dotenv, env } = form.setup(pw, target);
-  writeFileSync(join(app, 'strata.config.ts'), `import { defineConfig } from 'strata/config';\nexport default defineConfig({ ${config} });\n`);
+  writeFileSync(join(app, 'strata.config.ts'), `import { defineConfig } from 'strata-db/config';\nexport default defineConfig({ ${config} });\n`);
   rmSync(join(app, 'appsettings.json'), { force: true });
   rmSync(join(app, '.env'), { force: true });
   if (appsettings !== undefined) writeFileSync(join(app, 'appsettings.json'), JSON.stringify(appsettings, null, 2));

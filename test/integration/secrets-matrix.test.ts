@@ -65,7 +65,7 @@ describe('secrets matrix', { skip: !canRunClusters() && 'no PostgreSQL server bi
     assert.equal((await cli(['init', 'app', '--db', 'postgres'], work, env)).code, 0);
     app = join(work, 'app');
     mkdirSync(join(app, 'node_modules'));
-    symlinkSync(repo, join(app, 'node_modules', 'strata'), 'dir');
+    symlinkSync(repo, join(app, 'node_modules', 'strata-db'), 'dir');
     mkdirSync(join(app, 'database/migrations/20260101000000_init'), { recursive: true });
     writeFileSync(join(app, 'database/migrations/20260101000000_init/migration.sql'), 'CREATE TABLE "matrix_probe" ("id" integer);\n');
     writeFileSync(join(app, 'database/migrations/migration_lock.toml'), 'provider = "postgresql"\n');
@@ -135,7 +135,7 @@ describe('secrets matrix', { skip: !canRunClusters() && 'no PostgreSQL server bi
       const replicas = [`postgresql://postgres:${encodeURIComponent(pw)}@127.0.0.1:${cluster.port}/postgres`];
       if (rawUrlParses(pw)) replicas.push(`postgresql://postgres:${pw}@127.0.0.1:${cluster.port}/postgres`);
       const config = `engine: 'postgres', url: ${JSON.stringify(cluster.url)}, replicas: ${JSON.stringify(replicas)}, plugins: ['plugins/*']`;
-      writeFileSync(join(app, 'strata.config.ts'), `import { defineConfig } from 'strata/config';\nexport default defineConfig({ ${config} });\n`);
+      writeFileSync(join(app, 'strata.config.ts'), `import { defineConfig } from 'strata-db/config';\nexport default defineConfig({ ${config} });\n`);
       rmSync(join(app, 'appsettings.json'), { force: true });
       rmSync(join(app, '.env'), { force: true });
       const env = { PATH: process.env.PATH ?? '', NO_COLOR: '1' };

@@ -82,7 +82,7 @@ function nextSteps(engine: Engine, shownDir: string, runtime: InitRuntime): stri
   return steps;
 }
 
-/** `--runtime`, by default the runtime running `init` (`deno run -A npm:strata init` scaffolds for Deno). */
+/** `--runtime`, by default the runtime running `init` (`deno run -A npm:strata-db init` scaffolds for Deno). */
 function parseRuntime(value: unknown): InitRuntime {
   const host = hostRuntime();
   const runtime = value === undefined ? (host === 'node' ? 'nodejs' : host) : String(value);
@@ -98,7 +98,7 @@ export const initCommand: CommandDefinition = {
   name: 'init',
   summary: 'Scaffold a Strata project: config, app schema, an example plugin, a seed',
   description: [
-    'Creates strata.config.ts, database/schema/app.prisma (an ExampleRecord model), an example plugin (plugins/example/database/example.prisma), database/seed.ts, .env.example, .gitignore entries and, when absent, package.json. For a server engine it also writes compose.yaml (a local server with a healthcheck and a volume) and a README.md section on starting it.',
+    'Creates strata.config.ts, database/schema/app.prisma (an ExampleRecord model), an example plugin (plugins/example/database/example.prisma), database/seed.ts, .env.example, .gitignore entries and, when absent, package.json (Strata, the engine driver where Strata does not bring it, tsx, typescript and @types/node, pinned) and tsconfig.json (NodeNext, strict; not for Deno). For a server engine it also writes compose.yaml (a local server with a healthcheck and a volume) and a README.md section on starting it.',
     'The default engine, pglite, is embedded: data in .data/pglite, nothing to install or start.',
     "--runtime deno sets runtime: 'deno' in the config (generated imports end in .ts, so `deno run` needs no --sloppy-imports), makes the seed import ./generated/index.ts, writes deno.json (nodeModulesDir \"manual\", tasks that run the CLI under Deno) and lists @prisma/client, zod and (dev) @types/node in package.json for `deno install` and `deno check`. --runtime bun sets runtime: 'bun' and makes the package.json scripts run the CLI under Bun (bunx --bun).",
     'A folder that already holds files is refused unless --force is given; with --force, the files init writes are overwritten, .gitignore and README.md are appended to, and an existing package.json is kept.',

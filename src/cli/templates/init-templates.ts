@@ -4,7 +4,8 @@
 import type { Engine } from '../../engines/capabilities.js';
 import { engineDescriptor } from '../../engines/registry.js';
 import type { InitRuntime } from './runtime-templates.js';
-import { denoJson, generatedImport, packageScripts, runtimeConfigLines, runtimeDependencies } from './runtime-templates.js';
+import { scaffoldPackageJson, tsconfigJson } from './package-templates.js';
+import { denoJson, generatedImport, runtimeConfigLines } from './runtime-templates.js';
 import { composeYaml, readmeSection } from './server-templates.js';
 
 /** How a scaffold file is written. */
@@ -39,7 +40,7 @@ export interface InitTemplateOptions {
 
 function configFile(engine: Engine): string {
   const { init } = engineDescriptor(engine);
-  return `import { defineConfig } from 'strata/config';
+  return `import { defineConfig } from 'strata-db/config';
 
 ${init.configComment.map((line) => `// ${line}\n`).join('')}export default defineConfig({
   engine: '${engine}',
@@ -106,20 +107,6 @@ DATABASE_URL="${server.url}"
 /** Lines `strata init` makes sure `.gitignore` has. */
 export const GITIGNORE_LINES = ['.data/', 'database/generated/', '.env'] as const;
 
-function packageJson(options: InitTemplateOptions): string {
-  const extra = runtimeDependencies(options.runtime ?? 'nodejs');
-  const pkg = {
-    name: options.packageName,
-    version: '0.0.0',
-    private: true,
-    type: 'module',
-    scripts: packageScripts(options.runtime ?? 'nodejs'),
-    dependencies: { strata: options.strataVersion, ...extra.dependencies },
-    devDependencies: extra.devDependencies,
-  };
-  return `${JSON.stringify(pkg, null, 2)}\n`;
-}
-
 /** Every file of a new project for `engine`, in the order they are reported. */
 export function initTemplates(options: InitTemplateOptions): TemplateFile[] {
   const { engine } = options;
@@ -132,8 +119,9 @@ export function initTemplates(options: InitTemplateOptions): TemplateFile[] {
     { path: 'database/seed.ts', content: seed(runtime), mode: 'write' },
     { path: '.env.example', content: envExample(engine), mode: 'write' },
     { path: '.gitignore', content: `${GITIGNORE_LINES.join('\n')}\n`, mode: 'append-lines' },
-    { path: 'package.json', content: packageJson(options), mode: 'if-absent' },
+    { path: 'package.json', content: scaffoldPackageJson(options), mode: 'if-absent' },
   ];
+  if (runtime !== 'deno') files.push({ path: 'tsconfig.json', content: tsconfigJson(), mode: 'if-absent' });
   if (runtime === 'deno') files.push({ path: 'deno.json', content: denoJson(), mode: 'write' });
   const server = engineDescriptor(engine).init.devServer;
   if (server) {

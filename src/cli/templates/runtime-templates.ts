@@ -11,13 +11,16 @@ export const INIT_RUNTIMES = ['nodejs', 'deno', 'bun'] as const;
 /** One of {@link INIT_RUNTIMES}. */
 export type InitRuntime = (typeof INIT_RUNTIMES)[number];
 
+/** The executable a project's scripts run (the package also installs it as its own name, for `npx <package> init`). */
+export const CLI_NAME = 'strata';
+
 /** Commands the scaffold's scripts or tasks run (`strata <command>`). */
 const COMMANDS = ['generate', 'migrate', 'seed'] as const;
 
 /**
  * `deno.json` of a Deno project. `nodeModulesDir: "manual"` makes Deno resolve bare names the
  * way Node does, from the `node_modules` that `deno install` fills from `package.json`, so the
- * generated module's `import … from 'strata'` and the client's `@prisma/client` need no import
+ * generated module's `import … from 'strata-db/runtime'` and the client's `@prisma/client` need no import
  * map; the tasks run the CLI under Deno (`deno task generate`, `deno task strata status`).
  */
 export function denoJson(): string {
@@ -30,7 +33,7 @@ export function denoJson(): string {
 /** `package.json` scripts: the CLI under Bun for `bun` (`bunx --bun`, its bin's shebang says node); none for Deno (deno.json has the tasks). */
 export function packageScripts(runtime: InitRuntime): Record<string, string> | undefined {
   if (runtime === 'deno') return undefined;
-  const cli = runtime === 'bun' ? `bunx --bun ${RUNTIME_PACKAGE}` : RUNTIME_PACKAGE;
+  const cli = runtime === 'bun' ? `bunx --bun ${CLI_NAME}` : CLI_NAME;
   return Object.fromEntries(COMMANDS.map((c) => [c, `${cli} ${c}`]));
 }
 
@@ -66,5 +69,5 @@ export function runtimeNextSteps(runtime: InitRuntime): { install: string; comma
   const args = { generate: '   # compose the schema, generate the client', migrate: ' --name init', seed: '' };
   if (runtime === 'deno') return { install: 'deno install', commands: COMMANDS.map((c) => `deno task ${c}${args[c]}`) };
   if (runtime === 'bun') return { install: 'bun install', commands: COMMANDS.map((c) => `bun run ${c}${args[c]}`) };
-  return { install: 'npm install', commands: COMMANDS.map((c) => `npx ${RUNTIME_PACKAGE} ${c}${args[c]}`) };
+  return { install: 'npm install', commands: COMMANDS.map((c) => `npx ${CLI_NAME} ${c}${args[c]}`) };
 }

@@ -1,5 +1,5 @@
 /**
- * `strata/adapters/mssql`: SQL Server through `mssql` (tedious) and `@prisma/adapter-mssql`
+ * `strata-db/adapters/mssql`: SQL Server through `mssql` (tedious) and `@prisma/adapter-mssql`
  * (a sub-export only, so the driver stays optional). Accepts ADO.NET connection strings.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * `strata/adapters/mysql`: MySQL 8 and MariaDB through `mariadb` and `@prisma/adapter-mariadb`
+ * `strata-db/adapters/mysql`: MySQL 8 and MariaDB through `mariadb` and `@prisma/adapter-mariadb`
  * (a sub-export only, so the driver stays optional).
  *
  * @module

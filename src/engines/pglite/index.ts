@@ -1,5 +1,5 @@
 /**
- * `strata/adapters/pglite`: embedded PostgreSQL (PGlite, Wasm) through `pglite-prisma-adapter`.
+ * `strata-db/adapters/pglite`: embedded PostgreSQL (PGlite, Wasm) through `pglite-prisma-adapter`.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `strata/adapters/postgres`: PostgreSQL through `pg` and `@prisma/adapter-pg`.
+ * `strata-db/adapters/postgres`: PostgreSQL through `pg` and `@prisma/adapter-pg`.
  *
  * @module
  */

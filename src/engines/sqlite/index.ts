@@ -1,5 +1,5 @@
 /**
- * `strata/adapters/sqlite`: SQLite through `better-sqlite3` and `@prisma/adapter-better-sqlite3`,
+ * `strata-db/adapters/sqlite`: SQLite through `better-sqlite3` and `@prisma/adapter-better-sqlite3`,
  * foreign keys enforced.
  *
  * @module

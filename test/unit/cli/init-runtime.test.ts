@@ -30,15 +30,15 @@ describe('strata init --runtime', () => {
     assert.deepEqual(json(dir, 'deno.json'), {
       nodeModulesDir: 'manual',
       tasks: {
-        strata: 'deno run -A npm:strata',
-        generate: 'deno run -A npm:strata generate',
-        migrate: 'deno run -A npm:strata migrate',
-        seed: 'deno run -A npm:strata seed',
+        strata: 'deno run -A npm:strata-db',
+        generate: 'deno run -A npm:strata-db generate',
+        migrate: 'deno run -A npm:strata-db migrate',
+        seed: 'deno run -A npm:strata-db seed',
       },
     });
     const pkg = json(dir, 'package.json');
     assert.equal(pkg.scripts, undefined);
-    assert.deepEqual(pkg.dependencies, { strata: `^${repoPackage.version}`, '@prisma/client': repoPackage.dependencies['@prisma/client'], zod: repoPackage.dependencies.zod });
+    assert.deepEqual(pkg.dependencies, { 'strata-db': `^${repoPackage.version}`, '@prisma/client': repoPackage.dependencies['@prisma/client'], zod: repoPackage.dependencies.zod });
     assert.deepEqual(pkg.devDependencies, { '@types/node': repoPackage.devDependencies['@types/node'] });
     assert.deepEqual(result.nextSteps, ['deno install', 'deno task generate   # compose the schema, generate the client', 'deno task migrate --name init', 'deno task seed']);
   });

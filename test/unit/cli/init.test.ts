@@ -19,6 +19,7 @@ const COMMON = [
   'package.json',
   'plugins/example/database/example.prisma',
   'strata.config.ts',
+  'tsconfig.json',
 ];
 
 function filesUnder(dir: string, prefix = ''): string[] {
@@ -44,13 +45,13 @@ describe('strata init', () => {
 
     const app = readFileSync(join(dir, 'database/schema/app.prisma'), 'utf8');
     assert.match(app, /model ExampleRecord \{\n {2}id +String +@id @default\(uuid\(\)\)\n {2}name +String\n {2}createdAt +DateTime @default\(now\(\)\)\n {2}updatedAt +DateTime @updatedAt\n\}/);
-    assert.match(readFileSync(join(dir, 'strata.config.ts'), 'utf8'), /import \{ defineConfig \} from 'strata\/config';/);
+    assert.match(readFileSync(join(dir, 'strata.config.ts'), 'utf8'), /import \{ defineConfig \} from 'strata-db\/config';/);
     assert.match(readFileSync(join(dir, 'database/seed.ts'), 'utf8'), /import \{ db \} from '\.\/generated\/index\.js';/);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     assert.equal(pkg.name, 'my-app');
     assert.equal(pkg.type, 'module');
     assert.ok(pkg.scripts.generate && pkg.scripts.migrate);
-    assert.ok(pkg.dependencies.strata);
+    assert.ok(pkg.dependencies['strata-db']);
     assert.deepEqual(readFileSync(join(dir, '.gitignore'), 'utf8').trim().split('\n'), ['.data/', 'database/generated/', '.env']);
   });
 

@@ -33,10 +33,10 @@ describe('loadConfig', () => {
     assert.deepEqual(config.schemaFiles, [join(root, 'database/schema/a.prisma'), join(root, 'database/schema/b.prisma')]);
   });
 
-  test("loads strata.config.ts through jiti, with defineConfig imported from 'strata/config'", async () => {
+  test("loads strata.config.ts through jiti, with defineConfig imported from 'strata-db/config'", async () => {
     const root = tempProject({
-      'strata.config.ts': `import { defineConfig } from 'strata/config';
-import type { StrataConfig } from 'strata/config';
+      'strata.config.ts': `import { defineConfig } from 'strata-db/config';
+import type { StrataConfig } from 'strata-db/config';
 const engine: StrataConfig['engine'] = 'sqlite';
 export default defineConfig({ engine, dataPath: 'db/app.db', output: 'gen', migrations: 'mig', appNamespace: 'core' });
 `,

@@ -8,7 +8,7 @@ const ENGINE_LIST = ENGINES.join(', ');
 
 describe('config validation', () => {
   test('an invalid engine names the key, what was found, what is expected and the file', async () => {
-    const root = tempProject({ 'strata.config.ts': `import { defineConfig } from 'strata/config';\nexport default defineConfig({ engine: 'postgress' as never });\n` });
+    const root = tempProject({ 'strata.config.ts': `import { defineConfig } from 'strata-db/config';\nexport default defineConfig({ engine: 'postgress' as never });\n` });
     const error = await rejection(loadConfig({ cwd: root, env: {} }), 'CONFIG_INVALID');
     assert.equal(error.message, `Invalid config in strata.config.ts: "engine" is "postgress"; expected one of ${ENGINE_LIST}.`);
     assert.match(error.hint ?? '', /Did you mean "postgres"\?/);

@@ -32,7 +32,7 @@ describe('generateFromComposed', () => {
     assert.ok(zodFiles.includes(join('modelSchema', 'SessionSchema.ts')));
     assert.match(await readFile(join(out, 'zod', 'modelSchema', 'ExampleRecordSchema.ts'), 'utf8'), /export const ExampleRecordSchema = z\.object/);
     const moduleText = await readFile(result.moduleFile, 'utf8');
-    assert.match(moduleText, /import \{ createDatabase \} from 'strata';/);
+    assert.match(moduleText, /import \{ createDatabase \} from 'strata-db\/runtime';/);
     assert.match(moduleText, /export \* from '\.\/client\/client\.js';/);
     assert.match(moduleText, /export const db = await createDatabase\(\{ PrismaClient, root \}\);/);
     assert.match(moduleText, /new URL\("\.\.\/\.\.\/", import\.meta\.url\)/);

@@ -108,7 +108,7 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
   }
 }
 
-/** Write `<root>/tsconfig.json`: NodeNext, strict, `strata` → the repo's `src/index.ts` (and `strata/<x>` → `src/<x>/index.ts`). */
+/** Write `<root>/tsconfig.json`: NodeNext, strict, `strata` → the repo's `src/index.ts` (and `strata-db/<x>` → `src/<x>/index.ts`). */
 export async function writeTsconfig(root: string, files: string[]): Promise<string> {
   const path = join(root, 'tsconfig.json');
   const compilerOptions = {
@@ -119,7 +119,7 @@ export async function writeTsconfig(root: string, files: string[]): Promise<stri
     skipLibCheck: true,
     noEmit: true,
     types: ['node'],
-    paths: { strata: [join(REPO, 'src', 'index.ts')], 'strata/*': [join(REPO, 'src', '*', 'index.ts')] },
+    paths: { 'strata-db': [join(REPO, 'src', 'index.ts')], 'strata-db/*': [join(REPO, 'src', '*', 'index.ts')] },
   };
   await writeFile(path, JSON.stringify({ compilerOptions, files }, null, 2));
   return path;
