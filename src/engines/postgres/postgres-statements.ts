@@ -123,7 +123,7 @@ export class StatementCachingClient extends pg.Client {
       config.values.pop();
     }
     const name = this.#nameFor(config.text);
-    await this.#deallocateStale();
+    if (this.#stale.length > 0) await this.#deallocateStale();
     // adapter-pg builds a fresh config per statement: naming it in place saves a copy per query.
     config.name = name;
     try {
