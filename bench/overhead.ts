@@ -17,8 +17,9 @@
  *
  * Run: npm run bench:overhead   (server: STRATA_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)
  * BENCH_GENERIC_PLANS=1 adds "Strata generic": Strata's `db` with `plan_cache_mode=force_generic_plan` in
- * the URL's `options`, so its prepared statements are planned once (Prisma's LIMIT/OFFSET parameters
- * otherwise keep PostgreSQL on custom plans, re-planned each execution).
+ * the URL's `options`, so its prepared statements are planned once from the first execution on. The
+ * default gets there by itself for point reads since Strata drops Prisma's `OFFSET $n` bound to 0
+ * (postgres-plan-shape.ts), after PostgreSQL's five custom plans; this row sizes what is left.
  * BENCH_NAMED_STATEMENTS=1 adds "Prisma+named": bare Prisma with adapter-pg's
  * `statementNameGenerator` (prepared statements named by a hash of their SQL), to size that option.
  * Sizes: BENCH_READS (default 20000), BENCH_INSERTS (default 5000), BENCH_ROUNDS (default 20).

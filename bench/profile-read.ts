@@ -3,15 +3,18 @@
  * prepared statements on) for `node --cpu-prof`, then the top self-time functions grouped by
  * package: Prisma's client runtime, @prisma/adapter-pg, pg, Strata, Node internals.
  *
- * Run: node --cpu-prof --cpu-prof-dir=/tmp/strata-prof --import tsx bench/profile-read.ts
- *      node --import tsx bench/profile-read.ts --report /tmp/strata-prof/<file>.cpuprofile
+ * Run: node --import tsx bench/profile-read.ts [--bare]   (profiles the read loop only, through the
+ *      inspector, and prints the report; --bare: bare Prisma + adapter-pg instead of Strata's `db`)
+ *      node --import tsx bench/profile-read.ts --report <file>.cpuprofile   (any profile, e.g. from --cpu-prof)
  * Sizes: BENCH_READS (default 20000). Server: STRATA_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { generateFromComposed } from '../src/generate/index.js';
 import { closeDatabases, createDatabase } from '../src/runtime/index.js';
@@ -20,6 +23,7 @@ import { rootSchema } from '../test/unit/generate/helpers.js';
 
 const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const READS = Number(process.env.BENCH_READS ?? 20_000);
+const BARE = process.argv.includes('--bare');
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 interface ProfileNode {
@@ -73,10 +77,26 @@ async function main(): Promise<void> {
     await setup.end();
     const generated = await generateFromComposed(config);
     const { PrismaClient } = (await import(pathToFileURL(join(generated.clientDir, 'client.ts')).href)) as { PrismaClient: never };
-    const db = (await createDatabase({ PrismaClient, config, shutdown: false })) as unknown as { item: { findUnique(a: unknown): Promise<unknown> } };
+    type Reader = { item: { findUnique(a: unknown): Promise<unknown> }; $disconnect(): Promise<void> };
+    const db = BARE
+      ? new (PrismaClient as unknown as new (o: unknown) => Reader)({ adapter: new PrismaPg({ connectionString: url.href }) })
+      : ((await createDatabase({ PrismaClient, config, shutdown: false })) as unknown as Reader);
+    for (let i = 0; i < 500; i++) await db.item.findUnique({ where: { id: (i % 1000) + 1 } });
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
     const started = performance.now();
     for (let i = 0; i < READS; i++) await db.item.findUnique({ where: { id: (i % 1000) + 1 } });
-    console.log(`${READS} point reads: ${(((performance.now() - started) * 1000) / READS).toFixed(0)} µs each`);
+    const elapsed = performance.now() - started;
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    if (BARE) await db.$disconnect();
+    console.log(`${READS} point reads through ${BARE ? 'bare Prisma' : "Strata's db"}: ${((elapsed * 1000) / READS).toFixed(0)} µs each`);
+    const file = join(tmpdir(), `strata-profile-read-${process.pid}.cpuprofile`);
+    await writeFile(file, JSON.stringify(profile));
+    await report(file);
+    console.log(`\nprofile: ${file}`);
   } finally {
     await closeDatabases();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

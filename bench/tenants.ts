@@ -48,6 +48,7 @@ import type { TenantTestClient } from '../test/integration/tenancy-routing-fixtu
 import { SHARED_DDL, TENANT_SCHEMA, TENANT_TEMPLATE_SQL, tenantProject } from '../test/integration/tenancy-routing-fixture.js';
 import { generateProject } from '../test/unit/generate/helpers.js';
 import { benchTenantsApi } from './tenants-api.js';
+import { fanOutBesideRaw } from './tenants-fanout.js';
 
 const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const { values: argv } = parseArgs({ options: { tenants: { type: 'string', default: '1000' }, big: { type: 'string', default: '10000' }, queries: { type: 'string', default: '100000' } } });
@@ -167,6 +168,7 @@ try {
   const failed = (migrated as unknown as { failed?: unknown[] }).failed?.length ?? 0;
   rows.push(['fan-out migrate (default concurrency)', `${N} tenants, ${failed} failed`, `${migrateS.toFixed(1)} s`, `${(N / migrateS).toFixed(1)} tenants/s`]);
   await tenants.close();
+  rows.push(...(await fanOutBesideRaw({ config, url: plainUrl, ids }))); // (b2) bench/tenants-fanout.ts: the fan-out beside raw SQL
 
   // Rows to read in every tenant (3 each, owner = id).
   const itemRows = (id: string): string => `INSERT INTO "tenant_${id}"."Item" (id, sku, owner) VALUES (1, 's1', '${id}'), (2, 's2', '${id}'), (3, 's3', '${id}');`;

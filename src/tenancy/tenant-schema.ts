@@ -1,7 +1,8 @@
 /**
  * Bringing one tenant schema up to the template: provision a new schema in one transaction, or
  * apply the pending template migrations to an existing one, each in its own transaction, so a
- * failure keeps what was applied before it and a re-run resumes after it.
+ * failure keeps what was applied before it and a re-run resumes after it (the tenant role's grants
+ * commit with the last one).
  */
 import { StrataError } from '../errors.js';
 import { quoteIdent } from './sql.js';
@@ -35,10 +36,20 @@ export async function schemaExists(sql: TenantSql, schema: string): Promise<bool
   return (await sql.query('SELECT 1 AS found FROM pg_namespace WHERE nspname = $1', [schema])).length > 0;
 }
 
+/** Whether `schema` exists and has a `_prisma_migrations` table, in one round trip (a fan-out asks it of every tenant). */
+async function schemaState(sql: TenantSql, schema: string): Promise<{ exists: boolean; history: boolean }> {
+  const [row] = await sql.query(
+    'SELECT n.oid IS NOT NULL AS found, t.tablename IS NOT NULL AS history FROM (SELECT 1) AS one ' +
+      'LEFT JOIN pg_namespace n ON n.nspname = $1 LEFT JOIN pg_tables t ON t.schemaname = $1 AND t.tablename = $2',
+    [schema, TENANT_MIGRATIONS_TABLE],
+  );
+  return { exists: row?.found === true, history: row?.history === true };
+}
+
 /** Names and checksums of the migrations recorded as applied in the tenant's `_prisma_migrations` (none when it has no such table). */
-async function appliedIn(sql: TenantSql, schema: string): Promise<Map<string, string>> {
-  const exists = await sql.query('SELECT 1 AS found FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema, TENANT_MIGRATIONS_TABLE]);
-  if (exists.length === 0) return new Map();
+async function appliedIn(sql: TenantSql, schema: string, hasTable?: boolean): Promise<Map<string, string>> {
+  const exists = hasTable ?? (await sql.query('SELECT 1 AS found FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema, TENANT_MIGRATIONS_TABLE])).length > 0;
+  if (!exists) return new Map();
   const rows = await sql.query(
     `SELECT migration_name, checksum FROM ${quoteIdent(schema)}.${quoteIdent(TENANT_MIGRATIONS_TABLE)} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
   );
@@ -86,7 +97,8 @@ export async function upgradeSchema(
   onApplied?: (name: string) => void,
   roleSql = '',
 ): Promise<TenantSchemaOutcome> {
-  if (!(await schemaExists(sql, schema))) {
+  const state = await schemaState(sql, schema);
+  if (!state.exists) {
     try {
       const outcome = await provisionSchema(sql, schema, template, roleSql);
       for (const name of outcome.applied) onApplied?.(name);
@@ -95,7 +107,7 @@ export async function upgradeSchema(
       return { applied: [], templateLevel: null, created: false, error: error as Error };
     }
   }
-  const done = await appliedIn(sql, schema);
+  const done = await appliedIn(sql, schema, state.history);
   const level = (): string | null => template.filter((m) => done.has(m.name)).at(-1)?.name ?? null;
   const edited = template.filter((m) => done.has(m.name) && done.get(m.name) !== m.checksum).map((m) => m.name);
   if (edited.length > 0) {
@@ -106,18 +118,23 @@ export async function upgradeSchema(
   }
   const applied: string[] = [];
   let current = '_prisma_migrations';
+  const pending = template.filter((m) => !done.has(m.name));
+  let roleApplied = false;
   try {
     if (done.size === 0) await sql.script(migrationsTableDdl(schema));
-    for (const migration of template) {
-      if (done.has(migration.name)) continue;
+    for (const migration of pending) {
       current = migration.name;
-      await sql.script(applyScript(migration, schema));
+      // The last migration and the role's grants commit together (one commit less per tenant in a
+      // fan-out); if that fails, nothing of it happened, so they run apart to tell which one failed.
+      const last = migration === pending.at(-1) && roleSql !== '';
+      roleApplied = last && (await sql.script(applyScript(migration, schema) + roleSql).then(() => true, () => false));
+      if (!roleApplied) await sql.script(applyScript(migration, schema));
       done.set(migration.name, migration.checksum);
       applied.push(migration.name);
       onApplied?.(migration.name);
     }
     current = ROLE_STEP;
-    if (roleSql !== '') await sql.script(roleSql);
+    if (roleSql !== '' && !roleApplied) await sql.script(roleSql);
     return { applied, templateLevel: level(), created: false };
   } catch (error) {
     const role = current === ROLE_STEP;

@@ -20,9 +20,12 @@
  * - **Poolers**: 26000 or 42P05 mean the session is not ours alone (PgBouncer in transaction
  *   mode); with `mode: 'auto'` the whole pool stops naming statements from then on.
  * - `DISCARD ALL` / `DEALLOCATE ALL` sent through the client clear its cache.
+ * - **Plans**: a trailing `OFFSET $n` bound to 0 (every Prisma point read) is dropped before the
+ *   statement is named, so PostgreSQL's plan cache can choose a generic plan (`postgres-plan-shape.ts`).
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { withoutZeroOffset } from './postgres-plan-shape.js';
 import { DEFAULT_STATEMENT_CACHE_SIZE } from './postgres-statement-defaults.js';
 
 /** Shared by every connection of one pool: the bound and what was detected. */
@@ -104,17 +107,23 @@ export class StatementCachingClient extends pg.Client {
     return undefined as never;
   }
 
-  #wants(config: unknown): config is QueryConfigLike {
+  #wants(config: unknown): config is QueryConfigLike & { values: unknown[] } {
     if (this.#policy.disabled || this.#policy.max <= 0 || config === null || typeof config !== 'object') return false;
     const c = config as QueryConfigLike;
     // Without values pg sends a simple query (which may hold several statements): left as it is.
     return typeof c.text === 'string' && c.name === undefined && c.submit === undefined && Array.isArray(c.values) && c.values.length > 0 && DATA_STATEMENT.test(c.text);
   }
 
-  async #runNamed(config: QueryConfigLike): Promise<pg.QueryResult> {
+  async #runNamed(config: QueryConfigLike & { values: unknown[] }): Promise<pg.QueryResult> {
     if (this.#epoch !== this.#policy.epoch) this.#retireAll();
+    const shaped = withoutZeroOffset(config.text, config.values);
+    if (shaped !== undefined) {
+      // adapter-pg builds a fresh config and values per statement: changed in place, no copy.
+      config.text = shaped;
+      config.values.pop();
+    }
     const name = this.#nameFor(config.text);
-    await this.#deallocateStale();
+    if (this.#stale.length > 0) await this.#deallocateStale();
     // adapter-pg builds a fresh config per statement: naming it in place saves a copy per query.
     config.name = name;
     try {
