@@ -145,7 +145,7 @@ function floor(what: string, argv: string[], cwd: string): Measure & { what: str
 }
 
 /** The 80-model, 5-plugin project: 16 related models and an enum per plugin. */
-function writeLargeProject(dir: string): void {
+export function writeLargeProject(dir: string): void {
   mkdirSync(join(dir, 'database', 'schema'), { recursive: true });
   writeFileSync(join(dir, 'strata.config.ts'), "import { defineConfig } from 'strata/config';\n\nexport default defineConfig({ plugins: ['plugins/*'] });\n");
   writeFileSync(join(dir, 'database', 'schema', 'app.prisma'), 'model Setting {\n  id    Int    @id @default(autoincrement())\n  key   String @unique\n  value String\n}\n');
@@ -162,7 +162,7 @@ function writeLargeProject(dir: string): void {
   }
 }
 
-function writeDemoProject(dir: string): void {
+export function writeDemoProject(dir: string): void {
   const demo = join(REPO, 'examples', 'modular-app');
   for (const part of ['plugins', 'database/schema', 'database/seed.ts', 'strata.config.ts', 'tsconfig.json']) cpSync(join(demo, part), join(dir, part), { recursive: true });
   writeFileSync(join(dir, 'query.ts'), "import { db } from './database/generated/index.js';\n\nconsole.log(await db.user.count());\n");
@@ -236,4 +236,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run when started as a script (bench/devloop-status.ts imports the project writers).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main();
