@@ -7,6 +7,7 @@ import type { Command as CommanderCommand } from 'commander';
 import { Command, CommanderError, Help } from 'commander';
 import pc from 'picocolors';
 import { configSecrets } from '../config/redact.js';
+import { addPrintedSecrets } from './process-output.js';
 import { ExitCode, StrataError } from '../errors.js';
 import type { CommandDefinition, CommandEntry, CommandSpec } from './command.js';
 import { createContext, isCommandGroup, isLazyCommand, loadCommand } from './command.js';
@@ -114,6 +115,7 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
       ctx.loadConfig = async () => {
         const config = await load();
         out.secrets.push(...configSecrets(config));
+        addPrintedSecrets(out.secrets);
         return config;
       };
       exitCode = printResult(await def.run(args, ctx), out);
