@@ -111,7 +111,8 @@ export async function diffScript(options: DiffScriptOptions): Promise<string> {
   const shadow = options.shadowAdapterFactory;
   if (options.shadowCache === true && shadow !== undefined && fromTarget.tag === 'migrations') {
     const { tag: _tag, ...migrations } = fromTarget;
-    return withShadowCache(shadow, { migrations, datasourceFiles, ...(options.filters ? { filters: options.filters } : {}) }, run);
+    const namespaces = datasourceFiles.map(([, content]) => /^\s*schemas\s*=\s*\[[^\]]*\]/m.exec(content)?.[0].replace(/\s+/g, '') ?? '').join('');
+    return withShadowCache(shadow, { migrations, namespaces }, run);
   }
   return run(shadow);
 }

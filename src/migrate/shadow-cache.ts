@@ -2,14 +2,17 @@
  * The shadow replay cache: a history replay (`diff` from migrations) is answered from a recording
  * of the same replay (`shadow-recording.ts`) instead of a fresh scratch database.
  *
- * A recording is keyed by the SHA-256 of everything the replay depends on: the migrations (every
- * directory name and script, byte for byte, and the lockfile), the datasource files and filters
- * given to the engine, the schema engine build, and the shadow database's own identity (engine,
- * its version and start options: `MigrateAdapter.shadow.cacheKey`). So any change to any migration
- * file is a different key. On top of the key, the replay checks every call the engine makes
- * against the recording and falls back to a real replay at the first difference; a missing,
- * truncated, corrupted or stale file is the same as no file (replay for real, then rewrite it).
- * Only successful replays are recorded. The result of a diff is the same with or without it.
+ * A recording is keyed by the SHA-256 of what the shadow database's state depends on: the
+ * migrations (every directory name and script, byte for byte, the lockfile and the init script),
+ * the schema engine build, and the shadow database's own identity (engine, its version and start
+ * options: `MigrateAdapter.shadow.cacheKey`), plus the datasource's namespaces. So any change to
+ * any migration file is a different key; `status`, `migrate` and `diff` on the same history share
+ * one recording. On top of the key,
+ * the replay checks every call the engine makes (SQL and arguments: e.g. the namespaces it reads,
+ * which come from the datasource) against the recording and falls back to a real replay at the
+ * first difference; a missing, truncated, corrupted or stale file is the same as no file (replay
+ * for real, then rewrite it). Only successful replays are recorded. The result of a diff is the
+ * same with or without it.
  *
  * Files: `shadow-<key>.json` in {@link shadowCacheDir}; the newest 32 are kept. Deleting them is
  * always safe. `STRATA_SHADOW_CACHE=0` turns the cache off.
@@ -21,7 +24,6 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { loadSchemaEngineModule } from './schema-engine-loader.js';
-import type { SchemaFile } from './schema-engine.js';
 import { recordShadow, replayShadow } from './shadow-recording.js';
 import type { ShadowFactory, ShadowRecording } from './shadow-recording.js';
 
@@ -36,11 +38,14 @@ export interface CacheableShadow extends ShadowFactory {
   cacheKey?: string;
 }
 
-/** What a replay depends on besides the shadow itself. */
+/** What the state of a replay's shadow database depends on besides the shadow itself. */
 export interface ShadowReplayInputs {
   migrations: MigrationList;
-  datasourceFiles: readonly SchemaFile[];
-  filters?: { externalTables: string[]; externalEnums: string[] };
+  /**
+   * The datasource's `schemas = [...]` (the namespaces the engine reads back), so that callers
+   * with different namespaces keep their own recordings. Default none.
+   */
+  namespaces?: string;
 }
 
 /**
@@ -69,11 +74,7 @@ export async function shadowReplayKey(shadow: CacheableShadow, inputs: ShadowRep
   part(`${MAGIC}/${FORMAT}`);
   part(engine);
   part(shadow.cacheKey);
-  part(JSON.stringify(inputs.filters ?? null));
-  for (const [path, content] of inputs.datasourceFiles) {
-    part(path);
-    part(content);
-  }
+  part(inputs.namespaces ?? '');
   part(inputs.migrations.lockfile.content ?? '\0');
   part(inputs.migrations.shadowDbInitScript ?? '');
   for (const d of inputs.migrations.migrationDirectories) {

@@ -12,6 +12,7 @@ import { createMigrateAdapter } from '../../src/engines/engine-adapter.js';
 import { diffScript } from '../../src/migrate/diff.js';
 import { migrateDev, status } from '../../src/migrate/index.js';
 import type { StatusResult } from '../../src/migrate/index.js';
+import { composedSchemaFiles } from '../../src/migrate/migrate-session.js';
 import { readMigrationsList } from '../../src/migrate/migrations-dir.js';
 import type { TestProject } from './migrate-project-helpers.js';
 import { createProject } from './migrate-project-helpers.js';
@@ -77,6 +78,25 @@ describe('the shadow replay cache of strata status (PGlite)', () => {
       assert.ok(afterFirst <= 1);
     } finally {
       await adapter.close();
+    }
+  });
+
+  test('migrate on the same history reuses the recording and computes the same next migration', async () => {
+    project.writeBlog('  title String\n  body  String?\n');
+    const schemaFiles = await composedSchemaFiles(project.config);
+    const adapter = await createMigrateAdapter(project.config);
+    try {
+      const list = await readMigrationsList(project.config.migrations, { assumeProvider: 'postgresql' });
+      const diff = (shadowCache: boolean) => diffScript({ from: { migrationsList: list }, to: { schemaFiles }, provider: 'postgresql', adapterFactory: adapter.factory, ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}), shadowCache });
+      const known = recordings().map((n) => [n, readFileSync(join(CACHE, n), 'utf8')]);
+      const cached = await diff(true);
+      assert.deepEqual(recordings().map((n) => [n, readFileSync(join(CACHE, n), 'utf8')]), known, 'answered from the recording of status');
+      assert.equal(cached, await diff(false));
+      assert.match(cached, /ADD COLUMN\s+"body"/);
+    } finally {
+      await adapter.close();
+      project.writeBlog('  title String\n');
+      await composedSchemaFiles(project.config);
     }
   });
 
