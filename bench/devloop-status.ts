@@ -7,8 +7,8 @@
  * shadow replay cache warm: the everyday case), `status` with `STRATA_SHADOW_CACHE=0` (every
  * drift check replays the history into a fresh shadow database), `status --no-drift`, and, with
  * `--base <dist folder>` (e.g. a copy of `dist/` built from an older commit), that build's
- * `status`. Prints the median wall time, CPU time (user + sys) and peak RSS of the child (from
- * `/usr/bin/time`), each variant's ratio to the first one, and the load average before and after.
+ * `status`; then `migrate` with no schema change (cache warm, cache off, base). Prints the median wall time, CPU time (user + sys) and peak RSS of the child (from
+ * `/usr/bin/time`), each variant's ratio to the first one of its command, and the load average before and after.
  *
  * Run: npm run build && node --import tsx bench/devloop-status.ts [--rounds 7] [--base .tmp/dist-before]
  */
@@ -62,11 +62,16 @@ async function main(): Promise<void> {
   if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` first.');
   if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time is needed for CPU time and peak RSS.');
   mkdirSync(WORK, { recursive: true });
+  const base = BASE === undefined ? undefined : join(resolve(BASE), 'cli', 'bin.js');
+  const noChange = ['migrate', '--name', 'none'];
   const variants: Variant[] = [
-    ...(BASE ? [{ name: `base (${BASE})`, cli: join(resolve(BASE), 'cli', 'bin.js'), args: ['status'], env: {} }] : []),
+    ...(base ? [{ name: `status, base (${BASE})`, cli: base, args: ['status'], env: {} }] : []),
     { name: 'status (shadow cache warm)', cli, args: ['status'], env: {} },
     { name: 'status, STRATA_SHADOW_CACHE=0', cli, args: ['status'], env: { STRATA_SHADOW_CACHE: '0' } },
     { name: 'status --no-drift', cli, args: ['status', '--no-drift'], env: {} },
+    ...(base ? [{ name: `migrate (no change), base (${BASE})`, cli: base, args: noChange, env: {} }] : []),
+    { name: 'migrate (no change, shadow cache warm)', cli, args: noChange, env: {} },
+    { name: 'migrate (no change), STRATA_SHADOW_CACHE=0', cli, args: noChange, env: { STRATA_SHADOW_CACHE: '0' } },
   ];
   const projects = [
     { name: 'demo', dir: join(WORK, 'demo'), write: writeDemoProject },
@@ -94,12 +99,13 @@ async function main(): Promise<void> {
     console.log(`| project | variant | wall s (median of ${ROUNDS}) | CPU s | peak RSS MB | wall ÷ first | CPU ÷ first |`);
     console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
     for (const p of projects) {
-      let first: { wall: number; cpu: number } | undefined;
+      const first = new Map<string, { wall: number; cpu: number }>(); // per command (status, migrate)
       for (const v of variants) {
         const ms = runs.get(`${p.name}\t${v.name}`) ?? [];
         const m = { wall: median(ms.map((x) => x.wall)), cpu: median(ms.map((x) => x.cpu)), rss: median(ms.map((x) => x.rssMb)) };
-        first ??= m;
-        console.log(`| ${p.name} | ${v.name} | ${m.wall.toFixed(2)} | ${m.cpu.toFixed(2)} | ${m.rss.toFixed(0)} | ${(m.wall / first.wall).toFixed(2)} | ${(m.cpu / first.cpu).toFixed(2)} |`);
+        const ref = first.get(v.args[0] ?? '') ?? m;
+        first.set(v.args[0] ?? '', ref);
+        console.log(`| ${p.name} | ${v.name} | ${m.wall.toFixed(2)} | ${m.cpu.toFixed(2)} | ${m.rss.toFixed(0)} | ${(m.wall / ref.wall).toFixed(2)} | ${(m.cpu / ref.cpu).toFixed(2)} |`);
       }
     }
     console.log(`\nload average: ${before} before, ${loadavg()} after (2 cores shared; wall times grow with it, CPU times much less)`);
