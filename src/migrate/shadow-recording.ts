@@ -80,8 +80,14 @@ export function recordShadow(shadow: ShadowFactory): { factory: ShadowFactory; r
       const info = real.getConnectionInfo?.();
       const rec: ShadowRecording = { provider: real.provider, adapterName: real.adapterName, ...(info ? { connectionInfo: info } : {}), calls: [] };
       result = rec;
-      const note = <T>(m: ShadowCall['m'], args: unknown, run: () => Promise<T>) => async (): Promise<T> => {
-        const answer = await run();
+      const note = async <T>(m: ShadowCall['m'], args: unknown, run: () => Promise<T>): Promise<T> => {
+        let answer: T;
+        try {
+          answer = await run();
+        } catch (error) {
+          recordable = false; // a failed call is not replayed: the next run meets it for real
+          throw error;
+        }
         try {
           rec.calls.push({ m, a: toJsonSafe(args), r: toJsonSafe(answer === undefined ? null : answer) });
         } catch {
@@ -93,9 +99,9 @@ export function recordShadow(shadow: ShadowFactory): { factory: ShadowFactory; r
         provider: real.provider,
         adapterName: real.adapterName,
         ...(info ? { getConnectionInfo: () => info } : {}),
-        queryRaw: (q: SqlQuery) => note('queryRaw', q, () => real.queryRaw(q))(),
-        executeRaw: (q: SqlQuery) => note('executeRaw', q, () => real.executeRaw(q))(),
-        executeScript: (script: string) => note('executeScript', script, () => real.executeScript(script))(),
+        queryRaw: (q: SqlQuery) => note('queryRaw', q, () => real.queryRaw(q)),
+        executeRaw: (q: SqlQuery) => note('executeRaw', q, () => real.executeRaw(q)),
+        executeScript: (script: string) => note('executeScript', script, () => real.executeScript(script)),
         startTransaction: (isolationLevel) => {
           recordable = false; // not seen in history replays; never cached
           return real.startTransaction(isolationLevel);

@@ -73,7 +73,7 @@ describe('shadow recording', () => {
     assert.equal(replay.diverged(), true);
   });
 
-  test('an unrecordable answer or a second connection leaves nothing to cache', async () => {
+  test('an unrecordable answer, a failed call or a second connection leaves nothing to cache', async () => {
     const real = fakeShadow();
     const recorder = recordShadow(real.factory);
     await session(recorder.factory, 's', []);
@@ -82,5 +82,9 @@ describe('shadow recording', () => {
     const dated = recordShadow({ connect: async () => ({ ...(await real.factory.connect()), queryRaw: async () => result([[new Date()]]) }) as SqlDriverAdapter });
     await session(dated.factory, 's', ['SELECT 1']);
     assert.equal(dated.recording(), undefined);
+    const failing = recordShadow({ connect: async () => ({ ...(await real.factory.connect()), queryRaw: () => Promise.reject(new Error('boom')) }) as SqlDriverAdapter });
+    const a = await failing.factory.connect();
+    await assert.rejects(a.queryRaw(query('SELECT 1')), /boom/);
+    assert.equal(failing.recording(), undefined);
   });
 });
