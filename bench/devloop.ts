@@ -11,7 +11,8 @@
  * migration.sql; read `_prisma_migrations`; one query). Finally `npm run demo`'s own work
  * (examples/modular-app/run.ts, in-process, from a clean demo folder).
  *
- * Run: npm run bench:devloop   (server: STRATA_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)
+ * Run: npm run bench:devloop   (server: STRATA_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres;
+ * STRATA_BENCH_VARIANTS=pglite,postgres,pglite via strata dev picks variants)
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -145,7 +146,7 @@ function floor(what: string, argv: string[], cwd: string): Measure & { what: str
 }
 
 /** The 80-model, 5-plugin project: 16 related models and an enum per plugin. */
-function writeLargeProject(dir: string): void {
+export function writeLargeProject(dir: string): void {
   mkdirSync(join(dir, 'database', 'schema'), { recursive: true });
   writeFileSync(join(dir, 'strata.config.ts'), "import { defineConfig } from 'strata-db/config';\n\nexport default defineConfig({ plugins: ['plugins/*'] });\n");
   writeFileSync(join(dir, 'database', 'schema', 'app.prisma'), 'model Setting {\n  id    Int    @id @default(autoincrement())\n  key   String @unique\n  value String\n}\n');
@@ -162,7 +163,7 @@ function writeLargeProject(dir: string): void {
   }
 }
 
-function writeDemoProject(dir: string): void {
+export function writeDemoProject(dir: string): void {
   const demo = join(REPO, 'examples', 'modular-app');
   for (const part of ['plugins', 'database/schema', 'database/seed.ts', 'strata.config.ts', 'tsconfig.json']) cpSync(join(demo, part), join(dir, part), { recursive: true });
   writeFileSync(join(dir, 'query.ts'), "import { db } from './database/generated/index.js';\n\nconsole.log(await db.user.count());\n");
@@ -183,7 +184,10 @@ async function runProject(project: string, dir: string, variant: Variant, demo: 
   add('migrate (create + apply)', migrate, floor('driver: fresh db + migration.sql', [process.execPath, join(WORK, 'floor.mjs'), ...target, 'apply', sql], dir));
   const fresh = await variant.fresh(dir);
   add('deploy (fresh database)', strata(['deploy'], dir, fresh), floor('driver: fresh db + migration.sql', [process.execPath, join(WORK, 'floor.mjs'), ...variant.target(await variant.fresh(dir)), 'apply', sql], dir));
-  add('status', strata(['status'], dir, env), floor('driver: read _prisma_migrations', [process.execPath, join(WORK, 'floor.mjs'), ...variant.target(env), 'history'], dir));
+  const history = floor('driver: read _prisma_migrations', [process.execPath, join(WORK, 'floor.mjs'), ...variant.target(env), 'history'], dir);
+  add('status', strata(['status'], dir, env), history);
+  // The first status of a new history replays it for real; the next ones read the shadow replay cache (PGlite).
+  add('status again (history replay cached)', strata(['status'], dir, env), history);
   if (demo) {
     const one = floor('driver: open + one query', [process.execPath, join(WORK, 'floor.mjs'), ...variant.target(env), 'query'], dir);
     add('seed', strata(['seed'], dir, env), one);
@@ -213,7 +217,9 @@ async function main(): Promise<void> {
   const bare = measure([process.execPath, '-e', ''], WORK);
   const rows: Row[] = [];
   try {
-    for (const variant of VARIANTS) {
+    // STRATA_BENCH_VARIANTS=pglite,postgres runs only those variants.
+    const only = process.env.STRATA_BENCH_VARIANTS?.split(',').map((v) => v.trim());
+    for (const variant of VARIANTS.filter((v) => only === undefined || only.includes(v.name))) {
       const demoDir = join(WORK, `demo-${variant.name}`);
       writeDemoProject(demoDir);
       rows.push(...(await runProject('demo', demoDir, variant, true, bare)));
@@ -224,7 +230,7 @@ async function main(): Promise<void> {
     const demo = join(REPO, 'examples', 'modular-app');
     for (const out of ['.data', 'database/generated', 'database/migrations']) rmSync(join(demo, out), { recursive: true, force: true });
     const whole = measure([process.execPath, '--import', 'tsx', join(demo, 'run.ts')], REPO);
-    const sum = rows.filter((r) => r.project === 'demo' && r.variant === 'pglite').reduce((a, r) => ({ wall: a.wall + r.run.wall, cpu: a.cpu + r.run.cpu }), { wall: 0, cpu: 0 });
+    const sum = rows.filter((r) => r.project === 'demo' && r.variant === 'pglite' && !r.step.startsWith('status again')).reduce((a, r) => ({ wall: a.wall + r.run.wall, cpu: a.cpu + r.run.cpu }), { wall: 0, cpu: 0 });
     console.log(table(rows));
     console.log(`\nnpm run demo's work (examples/modular-app/run.ts, in-process, clean folder): ${fmt(whole.wall)} s wall, ${fmt(whole.cpu)} s CPU, peak RSS ${fmt(whole.rssMb, 0)} MB`);
     console.log(`demo loop through the CLI on PGlite (sum of the steps above): ${fmt(sum.wall)} s wall, ${fmt(sum.cpu)} s CPU`);
@@ -236,4 +242,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run when started as a script (bench/devloop-status.ts imports the project writers).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -7,6 +7,7 @@ import type { Command as CommanderCommand } from 'commander';
 import { Command, CommanderError, Help } from 'commander';
 import pc from 'picocolors';
 import { configSecrets } from '../config/redact.js';
+import { addPrintedSecrets } from './process-output.js';
 import { ExitCode, StrataError } from '../errors.js';
 import type { CommandDefinition, CommandEntry, CommandSpec } from './command.js';
 import { createContext, isCommandGroup, isLazyCommand, loadCommand } from './command.js';
@@ -123,6 +124,7 @@ function addCommand(parent: CommanderCommand, def: CommandDefinition, fullName: 
     ctx.loadConfig = async () => {
       const config = await load();
       parts.out.secrets.push(...configSecrets(config));
+      addPrintedSecrets(parts.out.secrets);
       return config;
     };
     parts.setExitCode(printResult(await def.run(args, ctx), parts.out));

@@ -92,7 +92,15 @@ export interface MigrateAdapter {
   /** Main database connections (and, unless {@link MigrateAdapter.shadow} is set, the shadow database). */
   factory: SqlMigrationAwareDriverAdapterFactory;
   /** Opens a scratch (shadow) database for history replays; disposing its adapter removes it. Default: `factory.connectToShadowDb`. */
-  shadow?: { connect(): Promise<SqlDriverAdapter> };
+  shadow?: {
+    connect(): Promise<SqlDriverAdapter>;
+    /**
+     * Identity of the scratch databases `connect()` opens (engine, version, start options), when
+     * each one starts from the same state: history replays on it may then be answered from the
+     * shadow replay cache (`src/migrate/shadow-cache.ts`). Default: none (never cached).
+     */
+    cacheKey?: string;
+  };
   /** Whether the database is on this machine (embedded, or a server on localhost / a Unix socket). `reset` asks for `--force` otherwise. */
   isLocal: boolean;
   /** Where the database is, for messages (no credentials). */

@@ -13,6 +13,8 @@ import { offlineAdapterFactory } from './offline-adapter.js';
 import type { OfflineAdapterOptions } from './offline-adapter.js';
 import { openSchemaEngine, toSchemasContainer, wasmProviderOf } from './schema-engine.js';
 import type { SchemaFile, WasmProvider } from './schema-engine.js';
+import { withShadowCache } from './shadow-cache.js';
+import type { CacheableShadow } from './shadow-cache.js';
 
 /** Where a diff starts. */
 export type DiffSource =
@@ -44,7 +46,12 @@ export interface DiffScriptOptions {
    */
   adapterFactory?: SqlMigrationAwareDriverAdapterFactory;
   /** Opens the shadow database instead of `adapterFactory.connectToShadowDb`. Default: the factory's own. */
-  shadowAdapterFactory?: { connect(): Promise<SqlDriverAdapter> };
+  shadowAdapterFactory?: { connect(): Promise<SqlDriverAdapter> } & Pick<CacheableShadow, 'cacheKey'>;
+  /**
+   * Answer a history replay from the shadow replay cache (`shadow-cache.ts`) when
+   * `shadowAdapterFactory` has a `cacheKey`; the result is the same either way. Default `false`.
+   */
+  shadowCache?: boolean;
   /**
    * Schema files that name the datasource (and its `schemas`) for `'database'` and migrations
    * targets when neither side is a schema. Default: the side that is a schema, else a bare datasource.
@@ -90,19 +97,24 @@ export async function diffScript(options: DiffScriptOptions): Promise<string> {
     ?.schemaFiles;
   const datasourceFiles = anySchemaFiles ?? options.datasourceFiles ?? [['datasource.prisma', `datasource db {\n  provider = "${provider}"\n}\n`] as const];
 
+  const fromTarget = await toTarget(from, provider, datasourceFiles);
+  const toTargetValue = await toTarget(to, provider, datasourceFiles);
+  const run = async (shadow: { connect(): Promise<SqlDriverAdapter> } | undefined): Promise<string> => {
+    const engine = await openSchemaEngine({ adapterFactory, schemaFiles: datasourceFiles, ...(shadow ? { shadowAdapterFactory: shadow } : {}) });
+    try {
+      const result = await engine.diff({ from: fromTarget, to: toTargetValue, script: options.script ?? true, ...(options.filters ? { filters: options.filters } : {}) });
+      return result.stdout ?? '';
+    } finally {
+      await engine.dispose();
+    }
+  };
   const shadow = options.shadowAdapterFactory;
-  const engine = await openSchemaEngine({ adapterFactory, schemaFiles: datasourceFiles, ...(shadow ? { shadowAdapterFactory: shadow } : {}) });
-  try {
-    const result = await engine.diff({
-      from: await toTarget(from, provider, datasourceFiles),
-      to: await toTarget(to, provider, datasourceFiles),
-      script: options.script ?? true,
-      ...(options.filters ? { filters: options.filters } : {}),
-    });
-    return result.stdout ?? '';
-  } finally {
-    await engine.dispose();
+  if (options.shadowCache === true && shadow !== undefined && fromTarget.tag === 'migrations') {
+    const { tag: _tag, ...migrations } = fromTarget;
+    const namespaces = datasourceFiles.map(([, content]) => /^\s*schemas\s*=\s*\[[^\]]*\]/m.exec(content)?.[0].replace(/\s+/g, '') ?? '').join('');
+    return withShadowCache(shadow, { migrations, namespaces }, run);
   }
+  return run(shadow);
 }
 
 async function toTarget(source: DiffSource, provider: WasmProvider, datasourceFiles: readonly SchemaFile[]): Promise<DiffTarget> {

@@ -78,6 +78,7 @@ export async function migrateDev(config: ResolvedConfig, options: MigrateDevOpti
         provider,
         adapterFactory: adapter.factory,
         ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}),
+        shadowCache: true,
       });
       const script = withExtensionSchemas(withoutRecreatedExtensions(diffed, list, EMPTY_MIGRATION_SCRIPT));
       const mainEmpty = script === EMPTY_MIGRATION_SCRIPT || script.trim() === '';
@@ -89,6 +90,7 @@ export async function migrateDev(config: ResolvedConfig, options: MigrateDevOpti
           provider,
           adapterFactory: adapter.factory,
           ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}),
+          shadowCache: true,
         });
         tenantScript = t === EMPTY_MIGRATION_SCRIPT || t.trim() === '' ? null : fromDiffAlias(t);
       }

@@ -70,6 +70,7 @@ export async function diff(config: ResolvedConfig, options: DiffOptions = {}): P
       ...(schemaFiles ? { datasourceFiles: schemaFiles } : {}),
       filters: strataTableFilters(config),
       ...(adapter ? { adapterFactory: adapter.factory, ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}) } : {}),
+      shadowCache: true,
     });
   const output = from === 'empty' && to === 'schema' ? await run() : await withMigrateAdapter(config, 'diff', run);
   const empty = output === EMPTY_MIGRATION_SCRIPT || output.trim() === '' || /^No difference detected/i.test(output.trim());

@@ -1,11 +1,12 @@
 /**
- * `reset` (`strata reset`): drop everything, re-apply every migration, run the seeds. For a
- * throwaway development database: refused without `force` in production or when the database is
- * not on this machine.
+ * `reset` (`strata reset`): drop everything, re-apply every migration (through the same applier
+ * as `deploy` and `migrate`), run the seeds. For a throwaway development database: refused
+ * without `force` in production or when the database is not on this machine.
  */
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 import { withMigrationLock } from '../engines/migration-lock.js';
+import { applyPending } from './apply.js';
 import { existingComposedFiles, providerOf, withEngine, withMigrateAdapter } from './migrate-session.js';
 import { readMigrationsList } from '../engines/migrations-dir.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
@@ -67,8 +68,9 @@ export async function reset(config: ResolvedConfig, options: ResetOptions = {}):
       } else {
         await withEngine(adapter, schemaFiles, (engine) => engine.reset());
       }
-      const result = await withEngine(adapter, schemaFiles, (engine) => engine.applyMigrations({ migrationsList: list }));
-      return { database: adapter.description, applied: result.appliedMigrationNames, droppedTenantSchemas };
+      // The one apply path of deploy and migrate (Strata's applier on the migration connection).
+      const { applied } = await applyPending(config, adapter, list);
+      return { database: adapter.description, applied, droppedTenantSchemas };
     }),
   );
   const seeded = options.seed === false ? null : await seed(config, { env, ...(options.onSeedOutput ? { onOutput: options.onSeedOutput } : {}) });

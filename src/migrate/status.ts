@@ -28,6 +28,11 @@ import { sharedSchemaFiles } from '../tenancy/template-history.js';
 export interface StatusOptions {
   /** Compare the database with its history (needs a shadow database). Default `true`. */
   drift?: boolean;
+  /**
+   * Answer the history replay of the drift check from the shadow replay cache when it matches
+   * (`shadow-cache.ts`; the result is the same). Default `true`.
+   */
+  shadowCache?: boolean;
 }
 
 /** What {@link status} found. */
@@ -95,7 +100,7 @@ export async function status(config: ResolvedConfig, options: StatusOptions = {}
         if (!capabilitiesOf(config.engine).wasmSchemaEngine) {
           result.drift = { ...result.drift, skipped: `drift needs a schema engine: the Wasm engine refuses ${config.engine}; \`npx prisma migrate diff --from-migrations ${config.migrations} --to-url "$DATABASE_URL" --shadow-database-url <scratch database URL>\` with Prisma's native engine checks it` };
         } else if (options.drift !== false && history.failed.length === 0) {
-          result.drift = await driftOf(config, adapter, list, history);
+          result.drift = await driftOf(config, adapter, list, history, options.shadowCache !== false);
         }
         result.misplaced = await misplacedTables(config, factoryTableQuery(adapter.factory));
         result.inSync =
@@ -121,7 +126,7 @@ async function readHistoryWithRecovery(config: ResolvedConfig, adapter: MigrateA
 }
 
 /** Replay the applied migrations into a shadow database and diff it with the live one. */
-async function driftOf(config: ResolvedConfig, adapter: MigrateAdapter, list: MigrationList, history: MigrationHistory): Promise<StatusResult['drift']> {
+async function driftOf(config: ResolvedConfig, adapter: MigrateAdapter, list: MigrationList, history: MigrationHistory, shadowCache: boolean): Promise<StatusResult['drift']> {
   const applied = new Set(history.applied);
   const appliedList = { ...list, migrationDirectories: list.migrationDirectories.filter((d) => applied.has(d.path)) };
   // With tenancy the main history describes the shared schema only (tenant schemas have their own).
@@ -135,6 +140,7 @@ async function driftOf(config: ResolvedConfig, adapter: MigrateAdapter, list: Mi
     ...(schemaFiles ? { datasourceFiles: schemaFiles } : {}),
     filters: strataTableFilters(config),
     script: false,
+    shadowCache,
   });
   const lines = withoutExtensionNoise(summary.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !/No difference detected/i.test(l)), config);
   return { checked: true, detected: lines.length > 0, summary: lines };

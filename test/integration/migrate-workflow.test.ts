@@ -2,7 +2,7 @@
 // migrate (an ALTER, not a re-create) → deploy on a fresh database → status in sync; edited
 // migrations are detected; destructive changes are blocked without --accept-data-loss.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isStrataError } from '../../src/errors.js';
@@ -143,6 +143,31 @@ for (const engine of ENGINES) {
         assert.equal(error.code, 'OPERATION_REFUSED');
         return true;
       });
+    });
+
+    test('reset applies through the applier of deploy and migrate: a failing migration is rolled back whole, recorded failed, named with its fix', { skip }, async () => {
+      const name = '99990101000000_broken';
+      const dir = join(migrations, name);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'migration.sql'), 'CREATE TABLE "half_done" ("id" INTEGER);\nSELECT * FROM "no_such_table";\n');
+      try {
+        await assert.rejects(reset(project.config, { seed: false, env: {} }), (error: unknown) => {
+          assert.ok(isStrataError(error));
+          assert.equal(error.code, 'MIGRATION_FAILED');
+          assert.match(error.message, new RegExp(`^Migration ${name} failed`));
+          assert.match(error.hint ?? '', new RegExp(`strata resolve --rolled-back ${name}`));
+          return true;
+        });
+        await assert.rejects(project.query('SELECT * FROM half_done'));
+        const rows = await project.query<{ migration_name: string; finished_at: unknown; logs: string | null }>('SELECT migration_name, finished_at, logs FROM _prisma_migrations ORDER BY migration_name');
+        assert.deepEqual(rows.map((r) => r.migration_name), [...folders().filter((f) => f !== name), name]);
+        const failed = rows.find((r) => r.migration_name === name);
+        assert.equal(failed?.finished_at ?? null, null);
+        assert.match(failed?.logs ?? '', /no_such_table/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      assert.deepEqual((await reset(project.config, { seed: false, env: {} })).applied, folders());
     });
   });
 }

@@ -53,7 +53,7 @@ export const statusCommand: CommandDefinition = {
   name: 'status',
   summary: 'Show applied, pending, failed and edited migrations, and drift',
   description: [
-    'Connects to the database and compares the migrations folder with _prisma_migrations: applied, pending, failed and edited (checksum mismatch) migrations. Then replays the applied migrations into a scratch database and compares it with the live one: tables and columns that differ are drift.',
+    'Connects to the database and compares the migrations folder with _prisma_migrations: applied, pending, failed and edited (checksum mismatch) migrations. Then replays the applied migrations into a scratch database (on PGlite answered from the shadow replay cache when the same history was replayed before; STRATA_SHADOW_CACHE=0 turns it off) and compares it with the live one: tables and columns that differ are drift.',
     'On an embedded database (PGlite, SQLite) that does not exist yet it says so and creates nothing.',
     'Exit codes: 0 in sync, 1 not in sync (pending, failed, edited, drift; or no database yet), 2 bad config, 3 database unreachable or held by another process.',
   ].join('\n\n'),

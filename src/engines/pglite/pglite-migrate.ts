@@ -8,6 +8,7 @@
  * and closed by `close()`. When `strata dev` owns the data directory, the migration runs
  * through its server instead (`pglite-remote.ts`).
  */
+import { basename } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -16,7 +17,7 @@ import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
 import { findServer } from './pglite-owner.js';
 import { createPglite } from './pglite-start.js';
-import { smallStartParams } from './pglite-template.js';
+import { pgliteTemplateFile, smallStartParams } from './pglite-template.js';
 import { pgliteExtensions } from './pglite-extensions.js';
 import { pgliteMigrationConnection } from './pglite-migration-connection.js';
 
@@ -36,6 +37,8 @@ const execWith = (open: () => Promise<PGlite>) => async (adapter: SqlDriverAdapt
  */
 export async function createMigrateAdapterFactory(connection: EngineConnection): Promise<MigrateAdapter> {
   const shadow = {
+    // Every shadow is a fresh memory database from the same template with the same options and extensions.
+    cacheKey: `pglite ${basename(pgliteTemplateFile())} ${JSON.stringify(smallStartParams())} ${JSON.stringify((connection.extensions ?? []).map((e) => e.name))}`,
     async connect(): Promise<SqlDriverAdapter> {
       const db = await createPglite(undefined, { startParams: smallStartParams(), extensions: await pgliteExtensions(connection.extensions) });
       const adapter = await withAdapterOverrides(new PrismaPGlite(db), { executeScript: execWith(() => Promise.resolve(db)) }).connect();
