@@ -1,5 +1,5 @@
 /**
- * `strata/adapters/libsql`: libSQL through `@libsql/client` and `@prisma/adapter-libsql`, a local
+ * `strata-db/adapters/libsql`: libSQL through `@libsql/client` and `@prisma/adapter-libsql`, a local
  * file or a remote server (Turso, `sqld`) with its auth token, foreign keys enforced.
  *
  * @module

@@ -142,7 +142,7 @@ describe('createLibsqlAdapter', () => {
 });
 
 describe('libsql driver loading', () => {
-  test('strata/adapters/libsql and getDriverAdapter() load no driver until the first connection', () => {
+  test('strata-db/adapters/libsql and getDriverAdapter() load no driver until the first connection', () => {
     const repo = fileURLToPath(new URL('../../../', import.meta.url));
     const log = join(dir, 'modules.log');
     const entry = pathToFileURL(join(repo, 'src/engines/libsql/index.ts')).href;
