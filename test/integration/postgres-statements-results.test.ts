@@ -10,10 +10,10 @@ import { pathToFileURL } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createPostgresAdapter } from '../../src/engines/postgres/index.js';
 import { generateFromComposed } from '../../src/generate/index.js';
-import type { DatabaseAdapter, RawDatabaseClient } from '../../src/runtime/database-adapter.js';
+import type { DatabaseAdapter, RawDatabaseClient } from '../../src/engines/database-adapter.js';
 import type { GenerateProject } from '../unit/generate/helpers.js';
 import { generateProject, rootSchema } from '../unit/generate/helpers.js';
-import { createPgDatabase } from './migrate-adapters.js';
+import { createPgDatabase } from '../support/engine-databases.js';
 
 const SCHEMA: Record<string, string> = {
   'schema.prisma': `${rootSchema('postgresql')}

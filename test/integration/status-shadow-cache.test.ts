@@ -13,7 +13,7 @@ import { diffScript } from '../../src/migrate/diff.js';
 import { migrateDev, status } from '../../src/migrate/index.js';
 import type { StatusResult } from '../../src/migrate/index.js';
 import { composedSchemaFiles } from '../../src/migrate/migrate-session.js';
-import { readMigrationsList } from '../../src/migrate/migrations-dir.js';
+import { readMigrationsList } from '../../src/engines/migrations-dir.js';
 import type { TestProject } from './migrate-project-helpers.js';
 import { createProject } from './migrate-project-helpers.js';
 import { REPO } from './migrate-race-helpers.js';

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
-import { dropDatabaseRoles } from './migrate-adapters.js';
+import { dropDatabaseRoles } from '../support/engine-databases.js';
 import type { ApiClient, ApiDb, Sql } from './tenancy-api-helpers.js';
 import { assertIsolated, provision, seed, tagsOf, TENANTS } from './tenancy-api-helpers.js';
 import type { TenantProject } from './tenancy-routing-fixture.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { sharedReaderRoleName, tenantRoleName, tenantRoleSql } from '../../src/tenancy/tenant-roles.js';
-import { createPgDatabase } from './migrate-adapters.js';
+import { createPgDatabase } from '../support/engine-databases.js';
 
 describe('tenancy: tenant role grants on postgres', () => {
   let database: Awaited<ReturnType<typeof createPgDatabase>>;

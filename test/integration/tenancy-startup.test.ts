@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { migrateDev } from '../../src/migrate/migrate-dev.js';
 import { createTenants, templateDir } from '../../src/tenancy/index.js';
-import { postgresAvailable } from './migrate-adapters.js';
+import { postgresAvailable } from '../support/engine-databases.js';
 import { startContenders } from './migrate-race-helpers.js';
 import { createTenancyProject } from './tenancy-project.js';
 import type { TenancyProject } from './tenancy-project.js';
