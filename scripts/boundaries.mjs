@@ -3,7 +3,7 @@
 // test/unit/engines/boundaries.test.ts checks every import in src/ against it.
 
 /** The layers of src/, lowest first. */
-export const LAYERS = ['tracing', 'engines', 'config', 'compose', 'tenancy', 'migrate', 'runtime', 'generate', 'studio', 'cli'];
+export const LAYERS = ['tracing', 'engines', 'config', 'compose', 'client', 'tenancy', 'migrate', 'runtime', 'generate', 'studio', 'cli'];
 
 /**
  * Imports allowed against the layer order, by importing folder: modules of a higher folder it

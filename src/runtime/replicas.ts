@@ -10,24 +10,11 @@ import type { Engine } from '../engines/capabilities.js';
 import type { EngineConnection } from '../engines/engine-adapter.js';
 import { enginesWhere } from '../engines/registry.js';
 import { isStrataError, StrataError } from '../errors.js';
-import { recordWrite, wroteRecently } from './read-your-writes.js';
+import { READ_OPERATIONS, READ_RAW_OPERATIONS } from '../client/operations.js';
+import { recordWrite, wroteRecently } from '../client/read-your-writes.js';
 import type { ConnectionFault } from '../engines/connection-faults.js';
 import { connectionFault } from '../engines/connection-faults.js';
 
-/** Model operations that only read, sent to a replica outside transactions. */
-export const READ_OPERATIONS: ReadonlySet<string> = new Set([
-  'findFirst',
-  'findFirstOrThrow',
-  'findMany',
-  'findUnique',
-  'findUniqueOrThrow',
-  'count',
-  'aggregate',
-  'groupBy',
-]);
-
-/** Client methods that only read (by convention: a raw write goes through `db.primary()`). */
-export const READ_RAW_OPERATIONS: ReadonlySet<string> = new Set(['$queryRaw', '$queryRawUnsafe', '$queryRawTyped']);
 
 /**
  * The connections of the configured replica `urls` (same engine as the primary).

@@ -4,10 +4,11 @@
  * {@link buildStrataClient}, as a short pipeline of client steps. Tenancy is not a step here: it
  * wraps each client's driver adapter and adds `tenant()` when `createDatabase` builds the client.
  */
-import { ensureScope } from './read-your-writes.js';
-import { READ_OPERATIONS, routeReads, trackWrites } from './replicas.js';
-import type { TransactionOptions } from './transaction.js';
-import { runTransaction } from './transaction.js';
+import { ensureScope } from '../client/read-your-writes.js';
+import { READ_OPERATIONS } from '../client/operations.js';
+import { routeReads, trackWrites } from './replicas.js';
+import type { TransactionOptions } from '../client/transaction.js';
+import { runTransaction } from '../client/transaction.js';
 
 /** What a transaction callback receives: the client without the methods Prisma forbids inside one. */
 export type TransactionClient<TClient> = Omit<TClient, '$connect' | '$disconnect' | '$on' | '$use' | '$transaction' | '$extends' | 'transaction' | 'primary'>;

@@ -17,10 +17,10 @@
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { StrataError } from '../errors.js';
-import { ensureScope } from '../runtime/read-your-writes.js';
-import { READ_OPERATIONS } from '../runtime/replicas.js';
-import type { TransactionOptions } from '../runtime/transaction.js';
-import { runTransaction } from '../runtime/transaction.js';
+import { ensureScope } from '../client/read-your-writes.js';
+import { READ_OPERATIONS } from '../client/operations.js';
+import type { TransactionOptions } from '../client/transaction.js';
+import { runTransaction } from '../client/transaction.js';
 import type { TenantScope } from './tenant-context.js';
 import { tenantContext } from './tenant-context.js';
 import type { FluentClass, OperationRunner } from './tenant-operation.js';

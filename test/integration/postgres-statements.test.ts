@@ -12,7 +12,7 @@ import { createPostgresAdapter } from '../../src/engines/postgres/index.js';
 import { generateFromComposed } from '../../src/generate/index.js';
 import type { DatabaseAdapter, RawDatabaseClient } from '../../src/engines/database-adapter.js';
 import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
-import { runTransaction } from '../../src/runtime/transaction.js';
+import { runTransaction } from '../../src/client/transaction.js';
 import { createTenants } from '../../src/tenancy/index.js';
 import type { TenantAware } from '../../src/tenancy/router.js';
 import type { GenerateProject } from '../unit/generate/helpers.js';

@@ -12,7 +12,7 @@ import { createPostgresAdapter } from '../../src/engines/postgres/index.js';
 import { generateFromComposed } from '../../src/generate/index.js';
 import type { DatabaseAdapter, RawDatabaseClient } from '../../src/engines/database-adapter.js';
 import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
-import { classifyError, withRetry } from '../../src/runtime/retry.js';
+import { classifyError, withRetry } from '../../src/client/retry.js';
 import { testConnection } from '../../src/runtime/test-connection.js';
 import { testConfig } from '../support/config.js';
 import type { Cluster } from '../support/pg-cluster.js';

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { isStrataError } from '../../src/errors.js';
 import { generateFromComposed } from '../../src/generate/index.js';
 import { closeDatabases, createDatabase } from '../../src/runtime/index.js';
-import { classifyFailure, withRetry } from '../../src/runtime/retry.js';
+import { classifyFailure, withRetry } from '../../src/client/retry.js';
 import { testConfig } from '../support/config.js';
 import type { Cluster } from '../support/pg-cluster.js';
 import { canRunClusters, query, startCluster } from '../support/pg-cluster.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PrismaClientKnownRequestError, PrismaClientValidationError } from '@prisma/client/runtime/client';
 import { DriverAdapterError } from '@prisma/driver-adapter-utils';
-import { classifyError, classifyFailure, isTransientError } from '../../../src/runtime/retry.js';
+import { classifyError, classifyFailure, isTransientError } from '../../../src/client/retry.js';
 
 /** An error shaped like one `pg` raises for a server-side failure. */
 function pgError(code: string, message = `pg error ${code}`): Error {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RetryEvent, RetryOptions } from '../../../src/runtime/retry.js';
-import { backoffDelay, withRetry } from '../../../src/runtime/retry.js';
+import type { RetryEvent, RetryOptions } from '../../../src/client/retry.js';
+import { backoffDelay, withRetry } from '../../../src/client/retry.js';
 
 const serialization = (): Error => Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
 const uniqueViolation = (): Error => Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StrataError } from '../../../src/errors.js';
 import { buildStrataClient, closeWithin, readYourWritesScope, routeReads } from '../../../src/runtime/index.js';
-import { ensureScope, recordWrite, wroteRecently } from '../../../src/runtime/read-your-writes.js';
+import { ensureScope, recordWrite, wroteRecently } from '../../../src/client/read-your-writes.js';
 
 /** Stands in for a PrismaClient: `$transaction` hands itself to the callback. */
 class FakeClient {
