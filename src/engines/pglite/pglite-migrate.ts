@@ -32,9 +32,9 @@ const execWith = (open: () => Promise<PGlite>) => async (adapter: SqlDriverAdapt
  * first use (a new one starts from the template); `close()` closes it.
  *
  * @example
- * const adapter = createMigrateAdapterFactory({ engine: 'pglite', dataPath: '/app/.data/pglite' });
+ * const adapter = createMigrateAdapter({ engine: 'pglite', dataPath: '/app/.data/pglite' });
  */
-export async function createMigrateAdapterFactory(connection: EngineConnection): Promise<MigrateAdapter> {
+export async function createMigrateAdapter(connection: EngineConnection): Promise<MigrateAdapter> {
   const shadow = {
     async connect(): Promise<SqlDriverAdapter> {
       const db = await createPglite(undefined, { startParams: smallStartParams(), extensions: await pgliteExtensions(connection.extensions) });
