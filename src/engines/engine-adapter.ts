@@ -122,7 +122,7 @@ export interface MigrateAdapter {
 /** What each `src/engines/<engine>/<engine>-migrate.ts` exports. */
 export interface MigrateAdapterModule {
   /** Build the migrate adapter for `connection` (a `ResolvedConfig` fits). */
-  createMigrateAdapterFactory(connection: EngineConnection): Promise<MigrateAdapter> | MigrateAdapter;
+  createMigrateAdapter(connection: EngineConnection): Promise<MigrateAdapter> | MigrateAdapter;
 }
 
 /**
@@ -143,5 +143,5 @@ export async function createMigrateAdapter(connection: EngineConnection): Promis
       hint: `Strata migrates ${enginesWhere((e) => e.load.migrate !== undefined)}.`,
     }),
   );
-  return module.createMigrateAdapterFactory(connection);
+  return module.createMigrateAdapter(connection);
 }

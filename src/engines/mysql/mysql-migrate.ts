@@ -19,9 +19,9 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '']);
  * The migrate adapter for `connection` (a `ResolvedConfig` fits). Opens nothing until used.
  *
  * @example
- * const adapter = createMigrateAdapterFactory({ engine: 'mysql', url: 'mysql://root@127.0.0.1:3306/app' });
+ * const adapter = createMigrateAdapter({ engine: 'mysql', url: 'mysql://root@127.0.0.1:3306/app' });
  */
-export function createMigrateAdapterFactory(connection: EngineConnection): MigrateAdapter {
+export function createMigrateAdapter(connection: EngineConnection): MigrateAdapter {
   const settings = poolSettings(connection);
   const config: string | mariadb.ConnectionConfig = typeof settings === 'string' ? settings.replace(/^mysql:/, 'mariadb:') : (settings as mariadb.ConnectionConfig);
   const { host, description } = describe(config);

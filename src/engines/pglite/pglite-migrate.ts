@@ -33,9 +33,9 @@ const execWith = (open: () => Promise<PGlite>) => async (adapter: SqlDriverAdapt
  * first use (a new one starts from the template); `close()` closes it.
  *
  * @example
- * const adapter = createMigrateAdapterFactory({ engine: 'pglite', dataPath: '/app/.data/pglite' });
+ * const adapter = createMigrateAdapter({ engine: 'pglite', dataPath: '/app/.data/pglite' });
  */
-export async function createMigrateAdapterFactory(connection: EngineConnection): Promise<MigrateAdapter> {
+export async function createMigrateAdapter(connection: EngineConnection): Promise<MigrateAdapter> {
   const shadow = {
     // Every shadow is a fresh memory database from the same template with the same options and extensions.
     cacheKey: `pglite ${basename(pgliteTemplateFile())} ${JSON.stringify(smallStartParams())} ${JSON.stringify((connection.extensions ?? []).map((e) => e.name))}`,

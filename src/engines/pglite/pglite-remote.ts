@@ -30,8 +30,8 @@ export function createRemoteFactory(url: string): SqlMigrationAwareDriverAdapter
  * the server serves one database.
  */
 export async function createRemoteMigrateAdapter(url: string, dataDir: string, shadow: NonNullable<MigrateAdapter['shadow']>): Promise<MigrateAdapter> {
-  const { createMigrateAdapterFactory } = await import('../postgres/postgres-migrate.js');
-  const inner = createMigrateAdapterFactory({ engine: 'postgres', url });
+  const { createMigrateAdapter } = await import('../postgres/postgres-migrate.js');
+  const inner = createMigrateAdapter({ engine: 'postgres', url });
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: inner.factory.provider,
     adapterName: inner.factory.adapterName,

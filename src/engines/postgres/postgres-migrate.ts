@@ -128,9 +128,9 @@ async function reachShadow(shadowPool: pg.Pool, name: string, description: strin
  * `close()` ends it.
  *
  * @example
- * const adapter = createMigrateAdapterFactory({ engine: 'postgres', url: 'postgresql://postgres@localhost/app' });
+ * const adapter = createMigrateAdapter({ engine: 'postgres', url: 'postgresql://postgres@localhost/app' });
  */
-export function createMigrateAdapterFactory(connection: EngineConnection): MigrateAdapter {
+export function createMigrateAdapter(connection: EngineConnection): MigrateAdapter {
   const resolved = resolvePostgresOptions({ ...postgresOptionsFromConnection(migrationConnection(connection)), preparedStatements: false });
   const config = resolved.poolConfig;
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };

@@ -17,9 +17,9 @@ import { resolveSqliteOptions, sqliteOptionsFromConnection } from './sqlite-opti
  * The migrate adapter for the database file `connection.dataPath` (else the `file:` URL).
  *
  * @example
- * const adapter = createMigrateAdapterFactory({ engine: 'sqlite', dataPath: '/app/.data/sqlite/dev.db' });
+ * const adapter = createMigrateAdapter({ engine: 'sqlite', dataPath: '/app/.data/sqlite/dev.db' });
  */
-export function createMigrateAdapterFactory(connection: EngineConnection): MigrateAdapter {
+export function createMigrateAdapter(connection: EngineConnection): MigrateAdapter {
   const resolved = resolveSqliteOptions(sqliteOptionsFromConnection(connection));
   const file = resolved.file();
   const factory = withAdapterOverrides(createSqliteDriverFactory(file, resolved.timeout), {
