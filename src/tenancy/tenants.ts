@@ -101,6 +101,14 @@ export interface Tenants {
    * @throws StrataError `TENANT_INVALID_ID`, `TENANT_NOT_FOUND`.
    */
   drop(id: string, options?: { force?: boolean }): Promise<TenantDropResult>;
+  /**
+   * Suspend an active tenant (`suspend`) or resume a suspended one (`resume`): a suspended tenant's
+   * queries are refused with `TENANT_SUSPENDED` by every router within its bound (see README), its
+   * schema is kept.
+   *
+   * @throws StrataError `TENANT_INVALID_ID`, `TENANT_NOT_FOUND`, `TENANT_NOT_ACTIVE` (not in the state to change from).
+   */
+  setSuspended(id: string, suspended: boolean): Promise<TenantRecord>;
   /** Apply pending template migrations to tenants (see {@link TenantMigrateOptions}). Never throws for one tenant's failure. */
   migrate(options?: TenantMigrateOptions): Promise<TenantMigrateResult>;
   /** Close what this object opened (the migrate adapter, unless one was passed). Safe to call twice. */
@@ -297,6 +305,23 @@ export function createTenants(config: ResolvedConfig, options: TenantsOptions = 
         await sql.script(`${statement};\n${dropTenantRoleSql(roles.database, row.schema)}`).catch((error: unknown) => Promise.reject(rolePrivilegeError(error, roles.name(row.schema)) ?? error));
         await reg.update(id, { status: 'dropped', lastError: null });
         return { id, schema, dropped: true, tables, statement };
+      });
+    },
+    async setSuspended(id, suspended) {
+      assertTenantId(id);
+      return locked(async (_sql, reg) => {
+        const row = await reg.get(id);
+        const from = suspended ? 'active' : 'suspended';
+        if (row === undefined || row.status === 'dropped') {
+          throw new StrataError('TENANT_NOT_FOUND', `Tenant "${id}" ${row === undefined ? 'is not in the registry' : 'was dropped'}.`, { hint: 'List tenants with `strata tenant list`.' });
+        }
+        if (row.status !== from) {
+          throw new StrataError('TENANT_NOT_ACTIVE', `Tenant "${id}" is ${row.status}: only ${from === 'active' ? 'an active' : 'a suspended'} tenant can be ${suspended ? 'suspended' : 'resumed'}.`, {
+            hint: 'See its status with `strata tenant list`.',
+          });
+        }
+        await reg.update(id, { status: suspended ? 'suspended' : 'active', lastError: null });
+        return (await reg.get(id))!;
       });
     },
     async migrate(migrateOptions = {}) {
