@@ -111,12 +111,14 @@ export function configSecrets(config: {
   directUrl?: string | undefined;
   connection?: Pick<ConnectionFields, 'password'> | undefined;
   replicas?: readonly string[];
+  tenancy?: { clusters?: Record<string, string> } | undefined;
 }): string[] {
   const secrets: string[] = [];
   if (config.url !== undefined) secrets.push(...secretsOf(config.url));
   if (config.directUrl !== undefined) secrets.push(...secretsOf(config.directUrl));
   if (config.connection?.password) secrets.push(config.connection.password);
   for (const replica of config.replicas ?? []) secrets.push(...secretsOf(replica));
+  for (const cluster of Object.values(config.tenancy?.clusters ?? {})) secrets.push(...secretsOf(cluster));
   return [...new Set(secrets)];
 }
 
@@ -150,6 +152,7 @@ export function redactConfig(config: ResolvedConfig): ResolvedConfig {
     ...config,
     url: config.url === undefined ? undefined : redactUrl(config.url),
     replicas: config.replicas.map(redactUrl),
+    ...(config.tenancy === undefined ? {} : { tenancy: { ...config.tenancy, clusters: Object.fromEntries(Object.entries(config.tenancy.clusters ?? {}).map(([k, v]) => [k, redactUrl(v)])) } }),
     connection:
       config.connection === undefined
         ? undefined

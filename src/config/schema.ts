@@ -48,6 +48,9 @@ export const strataConfigSchema = z.strictObject({
       schemaPrefix: z.string().regex(/^[a-z][a-z0-9_]{0,14}$/, { error: 'a prefix of lowercase letters, digits and "_", starting with a letter (at most 15)' }).optional(),
       plugins: z.array(pluginName).optional(),
       maxClients: z.number().int().min(1, { error: 'a whole number, 1 or more' }).optional(),
+      clusters: z
+        .record(z.string().regex(/^(?!main$)[a-z][a-z0-9_]{0,30}$/, { error: 'a cluster name: lowercase letters, digits and "_", starting with a letter, not "main"' }), nonEmpty)
+        .optional(),
     })
     .optional(),
   runtime: z.enum(RUNTIMES).optional(),

@@ -129,6 +129,13 @@ export interface TenancyConfig {
   plugins?: string[];
   /** How many tenant clients `db.tenant(id)` keeps cached (LRU). Default `500`. */
   maxClients?: number;
+  /**
+   * More PostgreSQL clusters tenants may be placed on, by name (lowercase identifier, not `main`):
+   * `{ eu: 'postgresql://…' }`. The config's `url` is the cluster `main`, which holds the registry.
+   * Each cluster gets its own pool (the URL's `connection_limit`, default as for `url`). Default `{}`.
+   * @example clusters: { eu: process.env.EU_DATABASE_URL! }
+   */
+  clusters?: Record<string, string>;
 }
 
 /** {@link TenancyConfig} with defaults applied. */
@@ -138,6 +145,8 @@ export interface ResolvedTenancy {
   /** Tenant-scoped plugin names, sorted. */
   plugins: string[];
   maxClients: number;
+  /** Extra clusters by name (see {@link TenancyConfig.clusters}); `{}` (or absent) when none. */
+  clusters?: Record<string, string>;
 }
 
 /** A plugin after discovery. */

@@ -17,6 +17,9 @@ import { wrapTenantDriverFactory } from './tenant-driver.js';
 import { assertTenantId } from './tenant-id.js';
 import { readRegistry } from './registry-reader.js';
 import { lazyRegistryListener } from './registry-listen.js';
+import { MAIN_CLUSTER } from './registry.js';
+import { wrapClusterDriverFactory } from './cluster-driver.js';
+import { clusterConnection, clusterNames } from './clusters.js';
 
 /** A client with `tenant(id)`, which returns `T` (default: the same client type) routed to tenant `id`'s schema. */
 export type TenantAware<C, T = C> = C & {
@@ -55,10 +58,14 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * The driver adapter factory to build the client with: `factory` wrapped for tenant routing when
- * `config.tenancy` is set, else `factory` itself.
+ * `config.tenancy` is set (and, with `tenancy.clusters`, for one pool per cluster: see
+ * `cluster-driver.ts`), else `factory` itself.
  */
 export function tenantDriverFactory<F extends SqlDriverAdapterFactory>(factory: F, config: TenancyRoutingConfig): F {
-  return config.tenancy === undefined ? factory : wrapTenantDriverFactory(factory);
+  if (config.tenancy === undefined) return factory;
+  const others = clusterNames(config).filter((name) => name !== MAIN_CLUSTER);
+  const clusters = Object.fromEntries(others.map((name) => [name, clusterConnection(config, name)]));
+  return wrapTenantDriverFactory(wrapClusterDriverFactory(factory, { clusters }));
 }
 
 /**
@@ -102,8 +109,15 @@ export function attachTenancy<C extends object>(client: C, config: TenancyRoutin
   const scopes = new Map<string, TenantScope>();
   const scopeOf = (entry: TenantEntry): TenantScope => {
     let scope = scopes.get(entry.id);
-    if (scope === undefined || scope.schema !== entry.schema || scope.role !== entry.role) {
-      scope = { tenant: entry.id, schema: entry.schema, sharedSchema, schemaPrefix: prefix, ...(entry.role === undefined ? {} : { role: entry.role }) };
+    if (scope === undefined || scope.schema !== entry.schema || scope.role !== entry.role || scope.cluster !== entry.cluster) {
+      scope = {
+        tenant: entry.id,
+        schema: entry.schema,
+        sharedSchema,
+        schemaPrefix: prefix,
+        ...(entry.role === undefined ? {} : { role: entry.role }),
+        ...(entry.cluster === undefined ? {} : { cluster: entry.cluster }),
+      };
       scopes.set(entry.id, scope);
       if (scopes.size > tenancy.maxClients * 2) scopes.delete(scopes.keys().next().value!);
     }

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   try {
     if (command === 'suspend') await tenants.setSuspended(id!, true);
     else if (command === 'move') {
-      await (tenants as unknown as { move(id: string, to: string, o: { graceMs: number; onStep(step: string): void }): Promise<unknown> }).move(id!, arg!, {
+      await tenants.move(id!, arg!, {
         graceMs: 500,
         onStep: (step) => {
           process.stdout.write(`step ${step}\n`);

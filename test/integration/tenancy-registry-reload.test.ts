@@ -2,7 +2,6 @@
 // since the last one, and a tenant suspended by ANOTHER process stops routing in this process's db
 // within the bound (at once through LISTEN/NOTIFY; by the TTL bound without it).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
@@ -14,29 +13,12 @@ import type { TenantAware } from '../../src/tenancy/router.js';
 import { attachTenancy, tenancyOf, tenantDriverFactory } from '../../src/tenancy/router.js';
 import { createEngineAdapter } from '../../src/engines/engine-adapter.js';
 import { dropDatabaseRoles } from './migrate-adapters.js';
-import { REPO } from './migrate-race-helpers.js';
+import { runWorker } from './tenancy-clusters-helpers.js';
 import type { TenantProject, TenantTestClient } from './tenancy-routing-fixture.js';
 import { SHARED_DDL, tenantProject } from './tenancy-routing-fixture.js';
 
 const PG_URL = process.env.STRATA_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 type Db = TenantAware<TenantTestClient>;
-
-/** Run the cluster-test worker in its own process; resolves with its exit code and output. */
-export function runWorker(config: ResolvedConfig, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/tenancy-clusters-worker.ts', ...args], {
-      cwd: REPO,
-      env: { ...process.env, ...env, STRATA_TEST_CONFIG: JSON.stringify(config) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 describe('incremental tenant registry (postgres)', () => {
   let fixture: TenantProject;

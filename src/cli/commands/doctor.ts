@@ -169,7 +169,8 @@ async function probeReplica(engine: Engine, url: string, secrets: string[]): Pro
 async function tenantCounts(adapter: DatabaseAdapter, config: ResolvedConfig, secrets: string[]): Promise<Pick<DoctorTenancy, 'tenants' | 'note' | 'roles'>> {
   try {
     const rows = await adapter.queryRaw<{ status: TenantStatus; n: unknown }>(`SELECT status, count(*) AS n FROM ${registryTable(config)} GROUP BY status`);
-    const tenants: Record<TenantStatus, number> = { active: 0, provisioning: 0, failed: 0, dropped: 0, suspended: 0, moving: 0 };
+    // `suspended` and `moving` appear only when some tenant is in them.
+    const tenants = { active: 0, provisioning: 0, failed: 0, dropped: 0 } as Record<TenantStatus, number>;
     for (const row of rows) tenants[row.status] = Number(row.n);
     const roles = await checkTenantIsolation((sql, params) => adapter.queryRaw(sql, params ?? []), registryTable(config), registrySchema(config)).catch(() => null);
     return { tenants, roles };
@@ -306,7 +307,7 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
     lines.push(`Tenancy:    ${t.strategy} per tenant, prefix "${t.schemaPrefix}", tenant plugins: ${t.plugins.join(', ') || '(none)'}, client cache ${t.maxClients}`);
     if (t.tenants === null) lines.push(`[ -- ] Tenants: ${t.note ?? 'not checked'}`);
     else {
-      const counts = (['active', 'provisioning', 'failed', 'dropped', 'suspended', 'moving'] as const).filter((k) => k === 'active' || t.tenants![k] > 0).map((k) => `${t.tenants![k]} ${k}`);
+      const counts = (['active', 'provisioning', 'failed', 'dropped', 'suspended', 'moving'] as const).filter((k) => k === 'active' || (t.tenants![k] ?? 0) > 0).map((k) => `${t.tenants![k]} ${k}`);
       lines.push(`[${ok(t.tenants.failed === 0)}] Tenants: ${counts.join(', ')}${t.tenants.failed > 0 ? ' — see `strata tenant list`, then `strata tenant migrate` (or `tenant create`) again' : ''}`);
     }
     if (t.roles) {
