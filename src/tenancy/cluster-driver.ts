@@ -16,6 +16,7 @@ import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuer
 import type { EngineAdapter, EngineConnection } from '../engines/engine-adapter.js';
 import { createEngineAdapter } from '../engines/engine-adapter.js';
 import { honoursSingleStatement, markSingleStatement } from '../engines/single-statement.js';
+import { StrataError } from '../errors.js';
 import { trackAttemptOutcomes } from '../runtime/attempt-outcome.js';
 import { MAIN_CLUSTER } from './registry.js';
 import type { TenantScope } from './tenant-context.js';
@@ -50,7 +51,12 @@ function clusterDriver(main: SqlDriverAdapter, options: ClusterDriverOptions): S
     let pending = others.get(cluster);
     if (pending === undefined) {
       const connection = options.clusters[cluster];
-      if (connection === undefined) return main;
+      // Never a fallback to another cluster: a copy left there would answer with the wrong rows.
+      if (connection === undefined) {
+        throw new StrataError('CONFIG_INVALID', `A tenant is placed on cluster "${cluster}", which tenancy.clusters does not name (known: ${['main', ...Object.keys(options.clusters)].join(', ')}).`, {
+          hint: `Add "${cluster}" back to tenancy.clusters in strata.config.ts, or move the tenant first: strata tenant move <id> --to main`,
+        });
+      }
       pending = (async () => {
         const adapter = await open(connection);
         return { adapter, driver: await trackAttemptOutcomes(adapter.factory).connect() };
@@ -62,7 +68,7 @@ function clusterDriver(main: SqlDriverAdapter, options: ClusterDriverOptions): S
     return (await pending).driver;
   };
   /** The driver of the current tenant's cluster; `sql` given: `main` unless the statement names the tenant's schema. */
-  const pick = (sql?: string): SqlDriverAdapter | Promise<SqlDriverAdapter> => {
+  const pick = async (sql?: string): Promise<SqlDriverAdapter> => {
     const scope = scopeOf();
     const cluster = scope?.cluster;
     if (scope === undefined || cluster === undefined || cluster === MAIN_CLUSTER) return main;

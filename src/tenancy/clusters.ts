@@ -4,6 +4,7 @@
  * that connects to a tenant's schema asks here for its cluster's connection.
  */
 import type { ResolvedConfig } from '../config/types.js';
+import { capabilitiesOf } from '../engines/capabilities.js';
 import type { EngineConnection } from '../engines/engine-adapter.js';
 import { StrataError } from '../errors.js';
 import { MAIN_CLUSTER } from './registry.js';
@@ -11,9 +12,19 @@ import { MAIN_CLUSTER } from './registry.js';
 /** The parts of the config placement reads. */
 export type ClusterConfig = Pick<ResolvedConfig, 'tenancy'> & Partial<Pick<ResolvedConfig, 'engine' | 'url' | 'directUrl' | 'connection' | 'dataPath' | 'preparedStatements' | 'extensions'>>;
 
-/** Every cluster name: `main` first, then `tenancy.clusters` in config order. */
+/**
+ * Every cluster name: `main` first, then `tenancy.clusters` in config order.
+ *
+ * @throws StrataError `CONFIG_INVALID` when `tenancy.clusters` is set on an embedded engine (PGlite: one process, one database).
+ */
 export function clusterNames(config: ClusterConfig): string[] {
-  return [MAIN_CLUSTER, ...Object.keys(config.tenancy?.clusters ?? {})];
+  const others = Object.keys(config.tenancy?.clusters ?? {});
+  if (others.length > 0 && config.engine !== undefined && capabilitiesOf(config.engine).embedded) {
+    throw new StrataError('CONFIG_INVALID', `tenancy.clusters needs a server engine: engine "${config.engine}" is one embedded database.`, {
+      hint: 'Use engine "postgres" to place tenants on several clusters, or remove tenancy.clusters from strata.config.ts.',
+    });
+  }
+  return [MAIN_CLUSTER, ...others];
 }
 
 /**
