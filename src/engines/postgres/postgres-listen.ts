@@ -7,6 +7,9 @@ import pg from 'pg';
 import type { EngineConnection } from '../engine-adapter.js';
 import { poolConfig } from './postgres-adapter.js';
 
+/** The `application_name` of the listening connection. */
+export const LISTENER_APPLICATION_NAME = 'strata_registry_listener';
+
 /** A running listener. */
 export interface ChannelListener {
   /** Stop listening and close the connection. Safe to call twice. */
@@ -22,7 +25,9 @@ export interface ChannelListener {
 export function listenPostgres(connection: EngineConnection, channel: string, onNotify: () => void, options: { retryMs?: number } = {}): ChannelListener {
   const retryMs = options.retryMs ?? 1000;
   const target = connection.directUrl === undefined ? connection : { ...connection, url: connection.directUrl };
-  const { max: _max, idleTimeoutMillis: _idle, allowExitOnIdle: _exit, ...settings } = poolConfig(target) as pg.PoolConfig;
+  const { max: _max, idleTimeoutMillis: _idle, allowExitOnIdle: _exit, ...pool } = poolConfig(target) as pg.PoolConfig;
+  // Outside every pool, one per process: named so that it is told apart in pg_stat_activity.
+  const settings: pg.ClientConfig = { ...pool, application_name: LISTENER_APPLICATION_NAME };
   let closed = false;
   let client: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
