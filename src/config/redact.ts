@@ -152,7 +152,7 @@ export function redactConfig(config: ResolvedConfig): ResolvedConfig {
     ...config,
     url: config.url === undefined ? undefined : redactUrl(config.url),
     replicas: config.replicas.map(redactUrl),
-    ...(config.tenancy === undefined ? {} : { tenancy: { ...config.tenancy, clusters: Object.fromEntries(Object.entries(config.tenancy.clusters ?? {}).map(([k, v]) => [k, redactUrl(v)])) } }),
+    ...(config.tenancy?.clusters === undefined ? {} : { tenancy: { ...config.tenancy, clusters: Object.fromEntries(Object.entries(config.tenancy.clusters).map(([k, v]) => [k, redactUrl(v)])) } }),
     connection:
       config.connection === undefined
         ? undefined

@@ -161,6 +161,6 @@ function resolveTenancy(values: StrataConfig, plugins: readonly ResolvedPlugin[]
     schemaPrefix: tenancy?.schemaPrefix ?? DEFAULTS.tenancy.schemaPrefix,
     plugins: names,
     maxClients: tenancy?.maxClients ?? DEFAULTS.tenancy.maxClients,
-    clusters: { ...(tenancy?.clusters ?? {}) },
+    ...(tenancy?.clusters === undefined ? {} : { clusters: { ...tenancy.clusters } }),
   };
 }

@@ -81,3 +81,18 @@ describe('cluster driver', () => {
     assert.throws(() => clusterNames({ ...config, engine: 'pglite' }), (e: unknown) => isStrataError(e) && /embedded/.test(e.message));
   });
 });
+
+describe('tenancy.clusters in the config', () => {
+  test('accepts named cluster URLs, refuses the name "main" and bad names', async () => {
+    const { strataConfigSchema } = await import('../../../src/config/schema.js');
+    assert.ok(strataConfigSchema.safeParse({ tenancy: { clusters: { eu: 'postgresql://u:p@eu/db', us_2: 'postgresql://us/db' } } }).success);
+    for (const name of ['main', 'EU', '1eu', 'e-u']) assert.equal(strataConfigSchema.safeParse({ tenancy: { clusters: { [name]: 'postgresql://x/db' } } }).success, false, name);
+  });
+  test("a cluster URL's password is redacted and counted as a secret", async () => {
+    const { configSecrets, redactConfig } = await import('../../../src/config/redact.js');
+    const config = { url: 'postgresql://u:mainpw@main/db', replicas: [], tenancy: { strategy: 'schema', schemaPrefix: 'tenant_', plugins: [], maxClients: 500, clusters: { eu: 'postgresql://u:eupw@eu/db' } } };
+    assert.ok(configSecrets(config).includes('eupw'));
+    const redacted = redactConfig(config as never) as unknown as typeof config;
+    assert.ok(!JSON.stringify(redacted).includes('eupw') && !JSON.stringify(redacted).includes('mainpw'), JSON.stringify(redacted));
+  });
+});
