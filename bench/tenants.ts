@@ -49,6 +49,7 @@ import { SHARED_DDL, TENANT_SCHEMA, TENANT_TEMPLATE_SQL, tenantProject } from '.
 import { generateProject } from '../test/unit/generate/helpers.js';
 import { benchTenantsApi } from './tenants-api.js';
 import { fanOutBesideRaw } from './tenants-fanout.js';
+import { benchTenantClusters } from './tenants-clusters.js';
 
 const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const { values: argv } = parseArgs({ options: { tenants: { type: 'string', default: '1000' }, big: { type: 'string', default: '10000' }, queries: { type: 'string', default: '100000' } } });
@@ -291,6 +292,7 @@ try {
   timingTable(rawSql);
   console.log(`RSS ${mb(after.rss)} (Δ ${mb(after.rss - before.rss)}), heap Δ ${mb(after.heapUsed - before.heapUsed)} for ${added} more cached tenant clients → ${((after.rss - before.rss) / 1024 / Math.max(1, added)).toFixed(1)} KB RSS, ${((after.heapUsed - before.heapUsed) / 1024 / Math.max(1, added)).toFixed(1)} KB heap per client`);
   console.log(`peak open connections during a 20,000-query burst over ${BIG} tenants: ${peak} (pool max ${POOL_MAX})`);
+  await benchTenantClusters({ fixture, queries: Math.min(Q, 20_000) });
   await single.cleanup();
   await fixture.project.cleanup();
 } finally {

@@ -50,6 +50,9 @@ export type StrataErrorCode =
   | 'TENANT_MIGRATION_FAILED'
   | 'TENANT_ROLE_MISSING'
   | 'TENANT_ROLE_PRIVILEGE'
+  | 'TENANT_SUSPENDED'
+  | 'TENANT_MOVING'
+  | 'TENANT_MOVE_FAILED'
   | 'INTERNAL';
 
 /** Process exit codes used by the CLI (documented in the README). */

@@ -55,7 +55,7 @@ export function doctorLines(report: DoctorReport, verbose = false): string[] {
     lines.push(`Tenancy:    ${t.strategy} per tenant, prefix "${t.schemaPrefix}", tenant plugins: ${t.plugins.join(', ') || '(none)'}, client cache ${t.maxClients}`);
     if (t.tenants === null) lines.push(`[ -- ] Tenants: ${t.note ?? 'not checked'}`);
     else {
-      const counts = (['active', 'provisioning', 'failed', 'dropped'] as const).filter((k) => k === 'active' || t.tenants![k] > 0).map((k) => `${t.tenants![k]} ${k}`);
+      const counts = (['active', 'provisioning', 'failed', 'dropped', 'suspended', 'moving'] as const).filter((k) => k === 'active' || (t.tenants![k] ?? 0) > 0).map((k) => `${t.tenants![k]} ${k}`);
       lines.push(`[${ok(t.tenants.failed === 0)}] Tenants: ${counts.join(', ')}${t.tenants.failed > 0 ? ' — see `strata tenant list`, then `strata tenant migrate` (or `tenant create`) again' : ''}`);
     }
     if (t.roles) {

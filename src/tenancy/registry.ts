@@ -16,7 +16,13 @@ import type { TenantRecord, TenantStatus } from './tenant-id.js';
 export const STATUS_DOMAIN = '_strata_tenant_status';
 
 /** Version of the registry DDL below; recorded in the table's comment. */
-export const REGISTRY_VERSION = 1;
+export const REGISTRY_VERSION = 2;
+
+/** The cluster a tenant lives on when none is named: the one of `url` in the config. */
+export const MAIN_CLUSTER = 'main';
+
+/** The channel registry writes `pg_notify` on (payload `<registry schema>:<tenant id>`), so routers reload at once. */
+export const REGISTRY_CHANNEL = 'strata_tenants';
 
 export { assertTenancySupported } from '../engines/tenancy-support.js';
 
@@ -52,6 +58,15 @@ function registryDdl(schema: string): string[] {
       '  last_error text\n' +
       ');\n' +
       `COMMENT ON TABLE ${table} IS 'strata tenant registry v1';`,
+    // v2: `suspended` and `moving`; placement (cluster, a move's target, a moved-from cluster not
+    // yet cleaned); an index for the incremental reload (`updated_at > last seen`).
+    `ALTER DOMAIN ${domain} DROP CONSTRAINT IF EXISTS ${quoteIdent(`${STATUS_DOMAIN}_check`)};\n` +
+      `ALTER DOMAIN ${domain} ADD CONSTRAINT ${quoteIdent(`${STATUS_DOMAIN}_check`)} CHECK (VALUE IN ('provisioning','active','failed','dropped','suspended','moving'));\n` +
+      `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS cluster text NOT NULL DEFAULT '${MAIN_CLUSTER}';\n` +
+      `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS move_target text;\n` +
+      `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS moved_from text;\n` +
+      `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${TENANT_REGISTRY_TABLE}_updated_at`)} ON ${table} (updated_at);\n` +
+      `COMMENT ON TABLE ${table} IS 'strata tenant registry v2';`,
   ];
 }
 
@@ -89,7 +104,7 @@ export async function ensureTenantRegistry(config: Pick<ResolvedConfig, 'engine'
 }
 
 const COLUMNS =
-  'id, schema, status, template_level, last_error, ' +
+  'id, schema, status, template_level, last_error, cluster, move_target, moved_from, ' +
   "floor(extract(epoch from created_at) * 1000)::bigint::text AS created_ms, floor(extract(epoch from updated_at) * 1000)::bigint::text AS updated_ms";
 
 function toRecord(row: Record<string, unknown>): TenantRecord {
@@ -102,7 +117,23 @@ function toRecord(row: Record<string, unknown>): TenantRecord {
     createdAt: new Date(Number(row.created_ms)),
     updatedAt: new Date(Number(row.updated_ms)),
     lastError: text(row.last_error),
+    cluster: text(row.cluster) ?? MAIN_CLUSTER,
+    moveTarget: text(row.move_target),
+    movedFrom: text(row.moved_from),
   };
+}
+
+/** A change of one registry row: the status always, the other columns when given (`null` clears). */
+export interface RegistryChange {
+  status: TenantStatus;
+  templateLevel?: string | null;
+  lastError: string | null;
+  /** The cluster the tenant's schema is on (routing follows it). */
+  cluster?: string;
+  /** The cluster a move in progress copies it to. */
+  moveTarget?: string | null;
+  /** The cluster a finished move left the old schema on, until it is dropped. */
+  movedFrom?: string | null;
 }
 
 /** The registry's queries for one config. */
@@ -112,18 +143,36 @@ export interface Registry {
   /** One row, or `undefined`. */
   get(id: string): Promise<TenantRecord | undefined>;
   /**
-   * Insert `id` as `provisioning`, or turn a `failed`, `dropped` or stale `provisioning` row (a
-   * process that died mid-provisioning: callers hold the migration lock, so no live one exists)
-   * back into `provisioning`. Returns `false` when the tenant is `active`.
+   * Insert `id` as `provisioning` on `cluster` (default {@link MAIN_CLUSTER}), or turn a `failed`,
+   * `dropped` or stale `provisioning` row (a process that died mid-provisioning: callers hold the
+   * migration lock, so no live one exists) back into `provisioning`. Returns `false` when the
+   * tenant is `active` (or suspended, or moving). A re-claimed `failed` or `provisioning` row keeps
+   * its cluster (its schema may be there); a `dropped` one takes `cluster`.
    */
-  claim(id: string, schema: string): Promise<boolean>;
-  /** Set status, template level (when given) and last error (`null` clears it). */
-  update(id: string, change: { status: TenantStatus; templateLevel?: string | null; lastError: string | null }): Promise<void>;
+  claim(id: string, schema: string, cluster?: string): Promise<boolean>;
+  /** Set status, and the other columns given (see {@link RegistryChange}); bumps `updated_at`. */
+  update(id: string, change: RegistryChange): Promise<void>;
+}
+
+const SETTABLE: ReadonlyArray<[keyof RegistryChange, string]> = [
+  ['templateLevel', 'template_level'],
+  ['cluster', 'cluster'],
+  ['moveTarget', 'move_target'],
+  ['movedFrom', 'moved_from'],
+];
+
+/**
+ * Tell every listening router that tenant `id` changed. Sent after the write commits (each write
+ * here is one autocommit statement), so a router that reloads on it sees the change.
+ */
+async function notifyChange(sql: TenantSql, schema: string, id: string): Promise<void> {
+  await sql.query('SELECT 1 AS sent FROM (SELECT pg_notify($1, $2)) AS n', [REGISTRY_CHANNEL, `${schema}:${id}`]);
 }
 
 /** The registry of `config`, through `sql`. Call {@link ensureRegistry} first. */
 export function registry(config: Pick<ResolvedConfig, 'engine' | 'appNamespace'>, sql: TenantSql): Registry {
   const table = registryTable(config);
+  const schema = registrySchema(config);
   return {
     async list() {
       return (await sql.query(`SELECT ${COLUMNS} FROM ${table} ORDER BY id`)).map(toRecord);
@@ -132,20 +181,28 @@ export function registry(config: Pick<ResolvedConfig, 'engine' | 'appNamespace'>
       const row = (await sql.query(`SELECT ${COLUMNS} FROM ${table} WHERE id = $1`, [id]))[0];
       return row === undefined ? undefined : toRecord(row);
     },
-    async claim(id, schema) {
+    async claim(id, tenantSchemaName, cluster = MAIN_CLUSTER) {
       const rows = await sql.query(
-        `INSERT INTO ${table} (id, schema, status) VALUES ($1, $2, 'provisioning') ` +
-          `ON CONFLICT (id) DO UPDATE SET status = 'provisioning', last_error = NULL, template_level = NULL, updated_at = now() ` +
+        `INSERT INTO ${table} (id, schema, status, cluster) VALUES ($1, $2, 'provisioning', $3) ` +
+          `ON CONFLICT (id) DO UPDATE SET status = 'provisioning', last_error = NULL, template_level = NULL, updated_at = now(), ` +
+          `cluster = CASE WHEN ${table}.status = 'dropped' THEN EXCLUDED.cluster ELSE ${table}.cluster END, move_target = NULL ` +
           `WHERE ${table}.status IN ('failed', 'dropped', 'provisioning') RETURNING id`,
-        [id, schema],
+        [id, tenantSchemaName, cluster],
       );
+      if (rows.length === 1) await notifyChange(sql, schema, id);
       return rows.length === 1;
     },
     async update(id, change) {
-      const level = change.templateLevel === undefined ? 'template_level' : '$4';
       const params: Array<string | null> = [id, change.status, change.lastError];
-      if (change.templateLevel !== undefined) params.push(change.templateLevel);
-      await sql.query(`UPDATE ${table} SET status = $2, last_error = $3, template_level = ${level}, updated_at = now() WHERE id = $1`, params);
+      const sets = ['status = $2', 'last_error = $3', 'updated_at = now()'];
+      for (const [key, column] of SETTABLE) {
+        const value = change[key];
+        if (value === undefined) continue;
+        params.push(value as string | null);
+        sets.push(`${column} = $${params.length}`);
+      }
+      await sql.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = $1`, params);
+      await notifyChange(sql, schema, id);
     },
   };
 }

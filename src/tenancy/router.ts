@@ -10,11 +10,15 @@ import { TenantClients } from './tenant-access.js';
 import type { ExtendableClient, RuntimeDataModel, TenantClient } from './tenant-client.js';
 import type { TenantScope } from './tenant-context.js';
 import { tenantContext } from './tenant-context.js';
-import type { TenantEntry } from './tenant-directory.js';
+import type { RegistryDelta, TenantEntry } from './tenant-directory.js';
 import { TenantDirectory } from './tenant-directory.js';
 import { wrapTenantDriverFactory } from './tenant-driver.js';
-import { assertTenantId, TENANT_REGISTRY_TABLE } from './tenant-id.js';
-import { tenantRoleName } from './tenant-roles.js';
+import { assertTenantId } from './tenant-id.js';
+import { readRegistry } from './registry-reader.js';
+import { lazyRegistryListener } from './registry-listen.js';
+import { MAIN_CLUSTER } from './registry.js';
+import { wrapClusterDriverFactory } from './cluster-driver.js';
+import { clusterConnection, clusterNames } from './clusters.js';
 
 /** A client with `tenant(id)`, which returns `T` (default: the same client type) routed to tenant `id`'s schema. */
 export type TenantAware<C, T = C> = C & {
@@ -32,25 +36,36 @@ export type TenantAware<C, T = C> = C & {
   tenant(id: string): TenantClient<T>;
 };
 
-/** The parts of the config routing reads. */
-export type TenancyRoutingConfig = Pick<ResolvedConfig, 'tenancy' | 'appNamespace'>;
+/** The parts of the config routing reads (engine and URLs: for LISTEN/NOTIFY and the clusters' pools, when given). */
+export type TenancyRoutingConfig = Pick<ResolvedConfig, 'tenancy' | 'appNamespace'> & Partial<Pick<ResolvedConfig, 'engine' | 'url' | 'directUrl' | 'connection' | 'preparedStatements'>>;
 
 /** Options of {@link attachTenancy} beyond the config. */
 export interface AttachTenancyOptions {
   /** How long the cached registry is trusted, in ms. Default `5000`; an unknown or inactive id always reloads it. */
   registryTtlMs?: number;
-  /** Read the registry; default: `SELECT id, schema, status FROM "<appNamespace>"."_strata_tenants"` through the client, each row with its role. */
-  loadRegistry?: () => Promise<TenantEntry[]>;
+  /** Listen for registry changes (LISTEN/NOTIFY, postgres) so a change routes within milliseconds. Default `true` when the config has an engine and URL. */
+  listen?: boolean;
+  /** Past this age (ms) of the cached registry a query waits for a reload: the routing bound. Default `2 × registryTtlMs`. */
+  registryMaxStaleMs?: number;
+  /**
+   * Read the registry; default: {@link readRegistry} through the client (incremental, each row
+   * with its role). Given `since`, it may return only the rows changed since (see `TenantDirectory`).
+   */
+  loadRegistry?: (since?: string) => Promise<TenantEntry[] | RegistryDelta>;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * The driver adapter factory to build the client with: `factory` wrapped for tenant routing when
- * `config.tenancy` is set, else `factory` itself.
+ * `config.tenancy` is set (and, with `tenancy.clusters`, for one pool per cluster: see
+ * `cluster-driver.ts`), else `factory` itself.
  */
 export function tenantDriverFactory<F extends SqlDriverAdapterFactory>(factory: F, config: TenancyRoutingConfig): F {
-  return config.tenancy === undefined ? factory : wrapTenantDriverFactory(factory);
+  if (config.tenancy === undefined) return factory;
+  const others = clusterNames(config).filter((name) => name !== MAIN_CLUSTER);
+  const clusters = Object.fromEntries(others.map((name) => [name, clusterConnection(config, name)]));
+  return wrapTenantDriverFactory(wrapClusterDriverFactory(factory, { clusters }));
 }
 
 /**
@@ -63,7 +78,7 @@ export function tenantDriverFactory<F extends SqlDriverAdapterFactory>(factory: 
 export function attachTenancy<C extends object>(client: C, config: TenancyRoutingConfig, options: AttachTenancyOptions = {}): TenantAware<C> {
   const tenancy = config.tenancy;
   if (tenancy === undefined) return client as TenantAware<C>;
-  const base = client as C & ExtendableClient & { _runtimeDataModel?: RuntimeDataModel; $queryRawUnsafe?: (sql: string) => Promise<unknown[]> };
+  const base = client as C & ExtendableClient & { _runtimeDataModel?: RuntimeDataModel; $queryRawUnsafe?: (sql: string, ...values: unknown[]) => Promise<unknown[]> };
   if ('tenant' in base) {
     throw new StrataError('CONFIG_INVALID', 'The client already has a `tenant` member (a model named Tenant?), so db.tenant(id) cannot be added.', {
       hint: 'Rename the model (e.g. `model Organization { ... @@map("tenants") }`), then run: strata generate',
@@ -76,15 +91,32 @@ export function attachTenancy<C extends object>(client: C, config: TenancyRoutin
       throw new StrataError('CONFIG_INVALID', `${what} "${name}" is not a plain lowercase SQL identifier.`, { hint: `Set ${what} in strata.config.ts to letters, digits and "_" only, e.g. "tenant_".` });
     }
   }
-  const read = options.loadRegistry ?? (() => readRegistry(base, sharedSchema));
+  const read = options.loadRegistry ?? ((since?: string) => readRegistry(base, sharedSchema, since));
+  const listenOn = options.listen === false || config.engine === undefined || (config.url ?? config.directUrl) === undefined ? undefined : { engine: config.engine, url: config.url, directUrl: config.directUrl };
+  const listener = lazyRegistryListener(base, listenOn, () => directory.changed());
   // The registry is shared: read it outside whatever tenant operation needed it.
-  const load = (): Promise<TenantEntry[]> => tenantContext().exit(read);
-  const directory = new TenantDirectory({ load, schemaPrefix: prefix, ttlMs: options.registryTtlMs ?? 5000 });
+  const load = (since?: string): Promise<TenantEntry[] | RegistryDelta> => {
+    listener.start();
+    return tenantContext().exit(() => read(since));
+  };
+  const directory = new TenantDirectory({
+    load,
+    schemaPrefix: prefix,
+    ttlMs: options.registryTtlMs ?? 5000,
+    ...(options.registryMaxStaleMs === undefined ? {} : { maxStaleMs: options.registryMaxStaleMs }),
+  });
   const scopes = new Map<string, TenantScope>();
   const scopeOf = (entry: TenantEntry): TenantScope => {
     let scope = scopes.get(entry.id);
-    if (scope === undefined || scope.schema !== entry.schema || scope.role !== entry.role) {
-      scope = { tenant: entry.id, schema: entry.schema, sharedSchema, schemaPrefix: prefix, ...(entry.role === undefined ? {} : { role: entry.role }) };
+    if (scope === undefined || scope.schema !== entry.schema || scope.role !== entry.role || scope.cluster !== entry.cluster) {
+      scope = {
+        tenant: entry.id,
+        schema: entry.schema,
+        sharedSchema,
+        schemaPrefix: prefix,
+        ...(entry.role === undefined ? {} : { role: entry.role }),
+        ...(entry.cluster === undefined ? {} : { cluster: entry.cluster }),
+      };
       scopes.set(entry.id, scope);
       if (scopes.size > tenancy.maxClients * 2) scopes.delete(scopes.keys().next().value!);
     }
@@ -118,15 +150,4 @@ export interface TenancyHandle {
 /** The router state of a client returned by {@link attachTenancy}, or `undefined` when tenancy is off. */
 export function tenancyOf(client: object): TenancyHandle | undefined {
   return (client as { [TENANCY]?: TenancyHandle })[TENANCY];
-}
-
-async function readRegistry(client: { $queryRawUnsafe?: (sql: string) => Promise<unknown[]> }, schema: string): Promise<TenantEntry[]> {
-  if (client.$queryRawUnsafe === undefined) throw new StrataError('INTERNAL', 'The client has no $queryRawUnsafe to read the tenant registry with.');
-  try {
-    const rows = (await client.$queryRawUnsafe(`SELECT id, schema, status, current_database() AS db FROM "${schema}"."${TENANT_REGISTRY_TABLE}"`)) as Array<TenantEntry & { db: string }>;
-    return rows.map(({ db, ...row }) => ({ ...row, role: tenantRoleName(db, row.schema) }));
-  } catch (error) {
-    if (/42P01|does not exist/.test(String((error as { message?: unknown }).message ?? error))) return [];
-    throw error;
-  }
 }

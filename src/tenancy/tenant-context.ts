@@ -17,6 +17,8 @@ export interface TenantScope {
   readonly schemaPrefix: string;
   /** The tenant's database role (see `tenant-roles.ts`); raw SQL runs under it. `undefined`: unknown, raw SQL is refused. */
   readonly role?: string;
+  /** The cluster its schema is on (`tenancy.clusters` key); `undefined` or `main`: the config's own database. */
+  readonly cluster?: string;
   /** Set for `$queryRaw`/`$executeRaw` (and their Unsafe forms): run with the tenant's `search_path`. */
   readonly raw?: boolean;
 }

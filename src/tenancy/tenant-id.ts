@@ -44,8 +44,11 @@ export const RESERVED_TENANT_IDS: ReadonlySet<string> = new Set([
   'session_user',
 ]);
 
-/** Lifecycle states in the registry. */
-export type TenantStatus = 'provisioning' | 'active' | 'failed' | 'dropped';
+/**
+ * Lifecycle states in the registry. Routing serves `active` tenants, and `moving` ones read-only
+ * (their writes are refused while `strata tenant move` copies them); `suspended` ones are refused.
+ */
+export type TenantStatus = 'provisioning' | 'active' | 'failed' | 'dropped' | 'suspended' | 'moving';
 
 /** One registry row. */
 export interface TenantRecord {
@@ -60,6 +63,12 @@ export interface TenantRecord {
   updatedAt: Date;
   /** The error of the last failed provisioning or migration; `null` when none. */
   lastError: string | null;
+  /** The cluster its schema is on (`tenancy.clusters` key), default `main` (the config's `url`). */
+  cluster: string;
+  /** While `moving`: the cluster it is being copied to; else `null`. */
+  moveTarget: string | null;
+  /** After a move whose old schema is not yet dropped: the cluster it is on; else `null`. */
+  movedFrom: string | null;
 }
 
 /**

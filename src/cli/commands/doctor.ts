@@ -156,7 +156,8 @@ async function probeReplica(engine: Engine, url: string, secrets: string[]): Pro
 async function tenantCounts(adapter: DatabaseAdapter, config: ResolvedConfig, secrets: string[]): Promise<Pick<DoctorTenancy, 'tenants' | 'note' | 'roles'>> {
   try {
     const rows = await adapter.queryRaw<{ status: TenantStatus; n: unknown }>(`SELECT status, count(*) AS n FROM ${registryTable(config)} GROUP BY status`);
-    const tenants: Record<TenantStatus, number> = { active: 0, provisioning: 0, failed: 0, dropped: 0 };
+    // `suspended` and `moving` appear only when some tenant is in them.
+    const tenants = { active: 0, provisioning: 0, failed: 0, dropped: 0 } as Record<TenantStatus, number>;
     for (const row of rows) tenants[row.status] = Number(row.n);
     const roles = await checkTenantIsolation((sql, params) => adapter.queryRaw(sql, params ?? []), registryTable(config), registrySchema(config)).catch(() => null);
     return { tenants, roles };

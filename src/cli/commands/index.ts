@@ -40,12 +40,15 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'tenant',
-    summary: 'Manage tenants (schema per tenant): create, list, drop, migrate',
+    summary: 'Manage tenants (schema per tenant): create, list, drop, migrate, suspend, move',
     commands: [
       lazy('create [options] <ids...>', 'Provision tenants: each schema with every tenant template migration, in one transaction', () => import('./tenant.js'), 'tenantCreateCommand'),
       lazy('list [options]', 'List tenants with their schema, status and template level', () => import('./tenant.js'), 'tenantListCommand'),
       lazy('drop [options] <id>', 'Drop a tenant schema and everything in it (dry run unless --force)', () => import('./tenant.js'), 'tenantDropCommand'),
       lazy('migrate [options] [ids...]', 'Apply pending tenant template migrations to every tenant (or the ones named)', () => import('./tenant.js'), 'tenantMigrateCommand'),
+      lazy('suspend <id>', 'Refuse every query of a tenant (its schema and data are kept)', () => import('./tenant-state.js'), 'tenantSuspendCommand'),
+      lazy('resume <id>', 'Route a suspended tenant again', () => import('./tenant-state.js'), 'tenantResumeCommand'),
+      lazy('move [options] <id>', 'Move a tenant to another cluster (read-only while it is copied)', () => import('./tenant-move.js'), 'tenantMoveCommand'),
     ],
   },
 ];

@@ -33,14 +33,18 @@ export const tenantCreateCommand: CommandDefinition = {
     'Exit codes: 0 every tenant created, 1 some provisioning failed (listed), 2 invalid id, tenant exists or tenancy not configured, 3 database unreachable.',
   ].join('\n\n'),
   arguments: [{ name: 'ids', description: 'tenant ids: a lowercase letter, then up to 47 lowercase letters, digits or _', required: true, variadic: true }],
-  options: [{ flags: '--concurrency <n>', description: `tenants provisioned at the same time (default ${DEFAULT_TENANT_CONCURRENCY})` }],
-  examples: ['strata tenant create acme', 'strata tenant create acme globex initech --concurrency 8', 'strata tenant create acme_eu --json'],
+  options: [
+    { flags: '--concurrency <n>', description: `tenants provisioned at the same time (default ${DEFAULT_TENANT_CONCURRENCY})` },
+    { flags: '--cluster <name>', description: 'the cluster to place them on: main (default) or a tenancy.clusters key' },
+  ],
+  examples: ['strata tenant create acme', 'strata tenant create globex --cluster eu', 'strata tenant create acme globex initech --concurrency 8', 'strata tenant create acme_eu --json'],
   async run(args, ctx): Promise<CommandResult> {
     const ids = (Array.isArray(args.ids) ? (args.ids as unknown[]) : [args.ids]).map(String);
     for (const id of ids) assertTenantId(id);
     const concurrency = parseConcurrency(args.concurrency);
+    const cluster = typeof args.cluster === 'string' ? { cluster: args.cluster } : {};
     if (ids.length === 1) {
-      const record = await withTenants(ctx, (tenants) => tenants.create(ids[0]!));
+      const record = await withTenants(ctx, (tenants) => tenants.create(ids[0]!, cluster));
       return { lines: [createdLine(record)], data: record };
     }
     const progress = tenantProgress(process.stderr, ctx.json);
@@ -48,6 +52,7 @@ export const tenantCreateCommand: CommandDefinition = {
     const outcomes = await withTenants(ctx, (tenants) =>
       tenants
         .createMany(ids, {
+          ...cluster,
           concurrency,
           onProgress: ({ done, total, outcome }) =>
             progress.update({
@@ -74,11 +79,12 @@ export const tenantCreateCommand: CommandDefinition = {
 };
 
 function createdLine(record: TenantRecord): string {
-  return `Created tenant ${record.id} (schema ${record.schema}, template ${record.templateLevel ?? 'empty'}).`;
+  return `Created tenant ${record.id} (schema ${record.schema}, cluster ${record.cluster}, template ${record.templateLevel ?? 'empty'}).`;
 }
 
 function recordLine(r: TenantRecord): string {
-  return `${r.id.padEnd(16)} ${r.schema.padEnd(24)} ${r.status.padEnd(12)} ${(r.templateLevel ?? '-').padEnd(32)} ${r.lastError ?? ''}`.trimEnd();
+  const where = r.moveTarget !== null ? `${r.cluster}→${r.moveTarget}` : r.movedFrom !== null ? `${r.cluster} (old copy on ${r.movedFrom})` : r.cluster;
+  return `${r.id.padEnd(16)} ${r.schema.padEnd(24)} ${r.status.padEnd(12)} ${where.padEnd(10)} ${(r.templateLevel ?? '-').padEnd(32)} ${r.lastError ?? ''}`.trimEnd();
 }
 
 /** `strata tenant list`. */
@@ -90,7 +96,7 @@ export const tenantListCommand: CommandDefinition = {
   examples: ['strata tenant list', 'strata tenant list --json'],
   async run(args, ctx): Promise<CommandResult> {
     const records = await withTenants(ctx, (tenants) => tenants.list({ includeDropped: args.includeDropped === true }));
-    const header = `${'ID'.padEnd(16)} ${'SCHEMA'.padEnd(24)} ${'STATUS'.padEnd(12)} ${'TEMPLATE'.padEnd(32)} LAST ERROR`;
+    const header = `${'ID'.padEnd(16)} ${'SCHEMA'.padEnd(24)} ${'STATUS'.padEnd(12)} ${'CLUSTER'.padEnd(10)} ${'TEMPLATE'.padEnd(32)} LAST ERROR`;
     return { lines: records.length === 0 ? ['No tenants. Create one with `strata tenant create <id>`.'] : [header, ...records.map(recordLine)], data: records };
   },
 };

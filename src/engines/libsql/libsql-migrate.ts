@@ -20,9 +20,9 @@ import { libsqlOptionsFromConnection, resolveLibsqlOptions } from './libsql-opti
  * The migrate adapter for `connection`'s database (`dataPath`, else the URL).
  *
  * @example
- * const adapter = createMigrateAdapterFactory({ engine: 'libsql', dataPath: '/app/.data/libsql/dev.db' });
+ * const adapter = createMigrateAdapter({ engine: 'libsql', dataPath: '/app/.data/libsql/dev.db' });
  */
-export function createMigrateAdapterFactory(connection: EngineConnection): MigrateAdapter {
+export function createMigrateAdapter(connection: EngineConnection): MigrateAdapter {
   const resolved = resolveLibsqlOptions(libsqlOptionsFromConnection(connection));
   const target = resolved.target();
   const factory = withAdapterOverrides(createLibsqlDriverFactory(target, resolved.timeout), {
