@@ -46,4 +46,4 @@ export type {
   TestConnectionResult,
   TestConnectionTarget,
 } from './runtime/index.js';
-// Adapters: `strata-db/adapters/<engine>` (postgres, pglite, sqlite, mysql, mssql).
+// Adapters: `strata-db/adapters/<engine>`, one per engine of src/engines/registry.ts.

@@ -12,6 +12,7 @@
  */
 import type { SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import { honoursSingleStatement, singleStatement } from '../engines/single-statement.js';
+import { enginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { quoteIdent } from './sql.js';
 import type { TenantScope } from './tenant-context.js';
@@ -78,7 +79,7 @@ export async function runAll(on: Transaction, statements: readonly string[]): Pr
 export function confined(query: SqlQuery, driver: object, scope: TenantScope): SqlQuery {
   if (!honoursSingleStatement(driver)) {
     throw new StrataError('UNSUPPORTED_ENGINE', `Raw SQL of tenant "${scope.tenant}" cannot be sent as one statement by this driver adapter, so it is refused.`, {
-      hint: 'Use the driver adapter Strata builds for engine "postgres" or "pglite" (createDatabase), not one passed in by hand.',
+      hint: `Use the driver adapter Strata builds for engine ${enginesWhere((d) => d.capabilities.tenancy, 'or')} (createDatabase), not one passed in by hand.`,
     });
   }
   return singleStatement(query);
