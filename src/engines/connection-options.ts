@@ -183,6 +183,25 @@ export function withoutAliases<T extends { host?: string; database?: string }>(o
   return { ...rest, host: rest.host ?? hostname, database: rest.database ?? db } as T;
 }
 
+/**
+ * The checks every server engine's options start with: unknown keys, the common string fields,
+ * the `hostname`/`db` aliases folded in, and the password and connection string's secrets noted
+ * for masking. Returns the issues to add to and the options without aliases.
+ */
+export function startServerOptions<T extends { host?: string; database?: string; password?: string; connectionString?: string }>(
+  engine: string,
+  input: T,
+  known: readonly string[],
+): { issues: OptionIssues; options: T } {
+  const issues = new OptionIssues(engine);
+  checkKnownKeys(input, known, issues);
+  const options = withoutAliases(input);
+  checkCommonOptions(options as Record<string, unknown>, issues);
+  issues.secret(options.password);
+  issues.secretsOf(options.connectionString);
+  return { issues, options };
+}
+
 /** Names of the environment variables an engine's env getter reads, first match wins. */
 export interface EnvNames {
   /** Variables holding a whole connection string, e.g. `['POSTGRES_URI', 'DATABASE_URL']`. */

@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
-import type { MigrationConnection, MigrationRow } from '../migration-connection.js';
+import type { MigrationConnection } from '../migration-connection.js';
+import { sqliteHandleConnection } from '../sqlite-handle-connection.js';
 import type { LibsqlTarget } from './libsql-options.js';
 
 /**
@@ -28,28 +29,5 @@ export function openLibsqlFileConnection(file: string, timeout?: number): Migrat
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, timeout === undefined ? {} : { timeout });
   db.exec('PRAGMA foreign_keys = ON');
-  return {
-    dialect: 'sqlite',
-    description: file,
-    query(sql: string, params: readonly unknown[] = []): Promise<MigrationRow[]> {
-      return new Promise((resolve) => {
-        const statement = db.prepare(sql);
-        if (statement.reader) resolve(statement.all(...params) as MigrationRow[]);
-        else {
-          statement.run(...params);
-          resolve([]);
-        }
-      });
-    },
-    script(sql: string): Promise<void> {
-      return new Promise((resolve) => {
-        db.exec(sql);
-        resolve();
-      });
-    },
-    close(): Promise<void> {
-      if (db.open) db.close();
-      return Promise.resolve();
-    },
-  };
+  return sqliteHandleConnection(db, file);
 }

@@ -6,7 +6,7 @@ import type { DatabaseConnectionOptions } from '../database-adapter.js';
 import type { AdapterTarget } from '../driver-database-adapter.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import type { ServerEnvConfig } from '../connection-options.js';
-import { checkCommonOptions, checkKnownKeys, COMMON_KEYS, dropUndefined, envValue, flag, OptionIssues, positiveInt, serverConfigFromEnv, withoutAliases } from '../connection-options.js';
+import { COMMON_KEYS, dropUndefined, envValue, flag, OptionIssues, positiveInt, serverConfigFromEnv, startServerOptions } from '../connection-options.js';
 import type { MssqlConnectionParts } from './mssql-connection-string.js';
 import { parseMssqlConnectionString } from './mssql-connection-string.js';
 
@@ -67,11 +67,7 @@ const HINT = 'Pass `connectionString` (e.g. Server=tcp:localhost,1433;Database=a
  * @throws StrataError `CONFIG_INVALID`, one for all problems, naming each field, password masked.
  */
 export function resolveMssqlOptions(input: MssqlConnectionOptions): ResolvedMssqlOptions {
-  const issues = new OptionIssues('mssql');
-  checkKnownKeys(input, KNOWN, issues);
-  const options = withoutAliases(input);
-  checkCommonOptions(options as Record<string, unknown>, issues);
-  issues.secret(options.password);
+  const { issues, options } = startServerOptions('mssql', input, KNOWN);
   for (const key of ['trustServerCertificate', 'integratedSecurity'] as const) if (options[key] !== undefined) flag(options[key], key, issues);
   if (options.encrypt !== undefined && options.encrypt !== 'strict') flag(options.encrypt, 'encrypt', issues);
   for (const key of ['connectTimeout', 'requestTimeout'] as const) if (options[key] !== undefined) positiveInt(options[key], key, issues);

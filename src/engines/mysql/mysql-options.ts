@@ -8,12 +8,9 @@ import type { AdapterTarget } from '../driver-database-adapter.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import type { ServerEnvConfig } from '../connection-options.js';
 import {
-  checkCommonOptions,
-  checkKnownKeys,
   COMMON_KEYS,
   dropUndefined,
   flag,
-  OptionIssues,
   parseUrl,
   positiveInt,
   seconds,
@@ -21,7 +18,7 @@ import {
   sslFromMode,
   takePoolParams,
   urlParts,
-  withoutAliases,
+  startServerOptions,
 } from '../connection-options.js';
 
 /** Options of `createMysqlAdapter`. */
@@ -66,12 +63,7 @@ const HINT = 'Pass `connectionString` (e.g. mysql://user:password@localhost:3306
  * @throws StrataError `CONFIG_INVALID`, one for all problems, naming each field, password masked.
  */
 export function resolveMysqlOptions(input: MysqlConnectionOptions): ResolvedMysqlOptions {
-  const issues = new OptionIssues('mysql');
-  checkKnownKeys(input, KNOWN, issues);
-  const options = withoutAliases(input);
-  checkCommonOptions(options as Record<string, unknown>, issues);
-  issues.secret(options.password);
-  issues.secretsOf(options.connectionString);
+  const { issues, options } = startServerOptions('mysql', input, KNOWN);
   if (options.connectionLimit !== undefined) positiveInt(options.connectionLimit, 'connectionLimit', issues);
   if (options.multipleStatements !== undefined) flag(options.multipleStatements, 'multipleStatements', issues);
   for (const key of ['charset', 'timezone'] as const) if (options[key] !== undefined && typeof options[key] !== 'string') issues.add(key, 'must be a string', options[key]);

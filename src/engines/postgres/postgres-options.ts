@@ -9,19 +9,17 @@ import { StrataError } from '../../errors.js';
 import type { EngineConnection } from '../engine-adapter.js';
 import { DEFAULT_STATEMENT_CACHE_SIZE } from './postgres-statement-defaults.js';
 import type { ServerEnvConfig } from '../connection-options.js';
+import type { OptionIssues } from '../connection-options.js';
 import {
-  checkCommonOptions,
-  checkKnownKeys,
   COMMON_KEYS,
   dropUndefined,
   flag,
-  OptionIssues,
   parseUrl,
   serverConfigFromEnv,
   sslFromMode,
   takePoolParams,
   urlParts,
-  withoutAliases,
+  startServerOptions,
 } from '../connection-options.js';
 
 /** Options of `createPostgresAdapter`. */
@@ -91,12 +89,7 @@ const HINT = 'Pass `connectionString` (e.g. postgresql://user:password@localhost
  * @throws StrataError `CONFIG_INVALID`, one for all problems, naming each field, password masked.
  */
 export function resolvePostgresOptions(input: PostgresConnectionOptions): ResolvedPostgresOptions {
-  const issues = new OptionIssues('postgres');
-  checkKnownKeys(input, KNOWN, issues);
-  const options = withoutAliases(input);
-  checkCommonOptions(options as Record<string, unknown>, issues);
-  issues.secret(options.password);
-  issues.secretsOf(options.connectionString);
+  const { issues, options } = startServerOptions('postgres', input, KNOWN);
   if (options.schema !== undefined && !IDENTIFIER.test(options.schema)) issues.add('schema', 'must be a plain identifier (letters, digits, _)', options.schema);
   if (options.disposeExternalPool !== undefined) flag(options.disposeExternalPool, 'disposeExternalPool', issues);
   const prepared = options.preparedStatements === undefined || options.preparedStatements === 'auto' ? 'auto' : flag(options.preparedStatements, 'preparedStatements', issues);

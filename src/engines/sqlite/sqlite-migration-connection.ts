@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { MigrationConnection, MigrationRow } from '../migration-connection.js';
+import type { MigrationConnection } from '../migration-connection.js';
+import { sqliteHandleConnection } from '../sqlite-handle-connection.js';
 
 /**
  * Open `file` for a migration run.
@@ -16,28 +17,5 @@ export function openSqliteMigrationConnection(file: string, timeout?: number): M
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, timeout === undefined ? {} : { timeout });
   db.pragma('foreign_keys = ON');
-  return {
-    dialect: 'sqlite',
-    description: file,
-    query(sql: string, params: readonly unknown[] = []): Promise<MigrationRow[]> {
-      return new Promise((resolve) => {
-        const statement = db.prepare(sql);
-        if (statement.reader) resolve(statement.all(...params) as MigrationRow[]);
-        else {
-          statement.run(...params);
-          resolve([]);
-        }
-      });
-    },
-    script(sql: string): Promise<void> {
-      return new Promise((resolve) => {
-        db.exec(sql);
-        resolve();
-      });
-    },
-    close(): Promise<void> {
-      if (db.open) db.close();
-      return Promise.resolve();
-    },
-  };
+  return sqliteHandleConnection(db, file);
 }
