@@ -25,7 +25,7 @@ export class OptionIssues {
 
   /** Remember a secret so it never shows up in the message (the password, the URL's password). */
   secret(value: string | undefined): void {
-    if (value) this.secrets.push(value);
+    if (value && !this.secrets.includes(value)) this.secrets.push(value);
   }
 
   /** Remember the secrets inside a connection string. */
