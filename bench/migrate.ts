@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { ResolvedConfig } from '../src/config/types.js';
-import { createMigrateAdapter } from '../src/engines/postgres/postgres-migrate.js';
+import { createMigrationTarget } from '../src/engines/postgres/postgres-migrate.js';
 import { deploy } from '../src/migrate/deploy.js';
 import { diffScript } from '../src/migrate/diff.js';
 import { openSchemaEngine } from '../src/migrate/schema-engine.js';
@@ -102,10 +102,10 @@ async function timeDeploy(root: string, url: string, expected: number): Promise<
   return ms;
 }
 
-/** The Wasm schema engine's applyMigrations over the migrate adapter (no Strata lock): the old path. */
+/** The Wasm schema engine's applyMigrations over the migration target (no Strata lock): the old path. */
 async function timeWasm(root: string, url: string, expected: number): Promise<number> {
   const started = performance.now();
-  const adapter = createMigrateAdapter({ engine: 'postgres', url });
+  const adapter = createMigrationTarget({ engine: 'postgres', url });
   const engine = await openSchemaEngine({ adapterFactory: adapter.factory });
   const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await readMigrationsList(join(root, 'migrations')) });
   await engine.dispose();

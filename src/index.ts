@@ -16,8 +16,8 @@ export * from './errors.js';
 // Engines
 export { capabilitiesOf, ENGINES, isEngine } from './engines/capabilities.js';
 export type { Engine, EngineCapabilities, NamespaceStyle } from './engines/capabilities.js';
-export { createEngineAdapter, loadEngineAdapter } from './engines/engine-adapter.js';
-export type { EngineAdapter, EngineAdapterModule, EngineConnection } from './engines/engine-adapter.js';
+export { createDriverAdapter, loadDriverAdapterModule } from './engines/engine-adapter.js';
+export type { DriverAdapterHandle, DriverAdapterModule, EngineConnection } from './engines/engine-adapter.js';
 
 // Config (also available alone as `strata-db/config`)
 export { defineConfig, loadConfig, redactUrl } from './config/index.js';

@@ -9,7 +9,7 @@
  */
 import type { DatabaseAdapter } from './database-adapter.js';
 import type { EngineLockModule } from './migration-lock.js';
-import type { EngineAdapterModule, EngineConnection, MigrateAdapterModule } from './engine-adapter.js';
+import type { DriverAdapterModule, EngineConnection, MigrationTargetModule } from './engine-adapter.js';
 
 /** The Prisma providers the Wasm schema engine migrates. */
 export type WasmProvider = Extract<EngineFacts['prismaProvider'], 'postgresql' | 'sqlite'>;
@@ -100,11 +100,11 @@ export interface DatabaseAdapterModule {
  */
 export interface EngineLoaders {
   /** The Prisma driver adapter factory for `new PrismaClient({ adapter })` (`<engine>-adapter.ts`). */
-  driverAdapter(): Promise<EngineAdapterModule>;
+  driverAdapter(): Promise<DriverAdapterModule>;
   /** The user-facing {@link DatabaseAdapter} (health, status, raw queries) (`<engine>-database-adapter.ts`). */
   databaseAdapter(): Promise<DatabaseAdapterModule>;
   /** The migration connection the schema engine and Strata's applier use (`<engine>-migrate.ts`). Absent: no migrations. */
-  migrate?(): Promise<MigrateAdapterModule>;
+  migrate?(): Promise<MigrationTargetModule>;
   /** The cross-process migration lock (`<engine>-lock.ts`). Absent: no migrations under a lock. */
   lock?(): Promise<EngineLockModule>;
 }

@@ -1,7 +1,7 @@
 /**
  * The contract every `src/engines/<engine>/<engine>-adapter.ts` implements: resolved
  * connection details in, a Prisma driver adapter factory out. Core code loads an engine's
- * module with {@link loadEngineAdapter}, so an unused engine's driver is never imported.
+ * module with {@link loadDriverAdapterModule}, so an unused engine's driver is never imported.
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ConnectionFields } from '../config/types.js';
@@ -29,7 +29,7 @@ export interface EngineConnection {
 }
 
 /** A driver adapter factory plus ownership of what Strata opened to build it. */
-export interface EngineAdapter {
+export interface DriverAdapterHandle {
   /** Pass to `new PrismaClient({ adapter })`. */
   factory: SqlDriverAdapterFactory;
   /**
@@ -40,9 +40,9 @@ export interface EngineAdapter {
 }
 
 /** What each engine's adapter module exports. */
-export interface EngineAdapterModule {
+export interface DriverAdapterModule {
   /** Build the adapter for `connection`. Opens nothing until Prisma's first query where the driver allows. */
-  createAdapter(connection: EngineConnection): Promise<EngineAdapter> | EngineAdapter;
+  createAdapter(connection: EngineConnection): Promise<DriverAdapterHandle> | DriverAdapterHandle;
 }
 
 /**
@@ -51,7 +51,7 @@ export interface EngineAdapterModule {
  * @throws StrataError `UNSUPPORTED_ENGINE` for an unknown engine; `DRIVER_NOT_INSTALLED` when
  *   the driver package is not installed (or its native build failed), naming what to install.
  */
-export async function loadEngineAdapter(engine: Engine): Promise<EngineAdapterModule> {
+export async function loadDriverAdapterModule(engine: Engine): Promise<DriverAdapterModule> {
   return loadEngineModule(engine, 'driverAdapter');
 }
 
@@ -59,11 +59,11 @@ export async function loadEngineAdapter(engine: Engine): Promise<EngineAdapterMo
  * Build the driver adapter for `connection`, loading only that engine's driver.
  *
  * @example
- * const { factory, close } = await createEngineAdapter({ engine: 'pglite', dataPath: '/app/.data/pglite' });
+ * const { factory, close } = await createDriverAdapter({ engine: 'pglite', dataPath: '/app/.data/pglite' });
  * const db = new PrismaClient({ adapter: factory });
  */
-export async function createEngineAdapter(connection: EngineConnection): Promise<EngineAdapter> {
-  const module = await loadEngineAdapter(connection.engine);
+export async function createDriverAdapter(connection: EngineConnection): Promise<DriverAdapterHandle> {
+  const module = await loadDriverAdapterModule(connection.engine);
   return module.createAdapter(connection);
 }
 
@@ -88,8 +88,8 @@ export function hasConnectionFields(fields: ConnectionFields | undefined): field
  * schema engine needs (see `src/migrate/NOTES.md`, "Adapter fixes"), built by each engine's
  * `<engine>-migrate.ts`.
  */
-export interface MigrateAdapter {
-  /** Main database connections (and, unless {@link MigrateAdapter.shadow} is set, the shadow database). */
+export interface MigrationTarget {
+  /** Main database connections (and, unless {@link MigrationTarget.shadow} is set, the shadow database). */
   factory: SqlMigrationAwareDriverAdapterFactory;
   /** Opens a scratch (shadow) database for history replays; disposing its adapter removes it. Default: `factory.connectToShadowDb`. */
   shadow?: {
@@ -120,28 +120,28 @@ export interface MigrateAdapter {
 }
 
 /** What each `src/engines/<engine>/<engine>-migrate.ts` exports. */
-export interface MigrateAdapterModule {
-  /** Build the migrate adapter for `connection` (a `ResolvedConfig` fits). */
-  createMigrateAdapter(connection: EngineConnection): Promise<MigrateAdapter> | MigrateAdapter;
+export interface MigrationTargetModule {
+  /** Build the migration target for `connection` (a `ResolvedConfig` fits). */
+  createMigrationTarget(connection: EngineConnection): Promise<MigrationTarget> | MigrationTarget;
 }
 
 /**
- * Build the migrate adapter of `connection.engine`, loading only that engine's driver. MySQL's
- * has no schema engine behind it (only {@link MigrateAdapter.openConnection}): commands that need
+ * Build the migration target of `connection.engine`, loading only that engine's driver. MySQL's
+ * has no schema engine behind it (only {@link MigrationTarget.openConnection}): commands that need
  * the Wasm schema engine check the `wasmSchemaEngine` capability first (`src/migrate/native-engine.ts`).
  *
  * @throws StrataError `UNSUPPORTED_ENGINE` for an engine without migrations (mssql);
  *   `DRIVER_NOT_INSTALLED` when the driver cannot be loaded.
  * @example
- * const adapter = await createMigrateAdapter(config);
+ * const adapter = await createMigrationTarget(config);
  * try { … openSchemaEngine({ adapterFactory: adapter.factory, shadowAdapterFactory: adapter.shadow }) … }
  * finally { await adapter.close(); }
  */
-export async function createMigrateAdapter(connection: EngineConnection): Promise<MigrateAdapter> {
+export async function createMigrationTarget(connection: EngineConnection): Promise<MigrationTarget> {
   const module = await loadEngineModule(connection.engine, 'migrate', (d) =>
     new StrataError('UNSUPPORTED_ENGINE', `Engine "${d.name}" cannot be migrated by Strata.`, {
       hint: `Strata migrates ${enginesWhere((e) => e.load.migrate !== undefined)}.`,
     }),
   );
-  return module.createMigrateAdapter(connection);
+  return module.createMigrationTarget(connection);
 }

@@ -2,7 +2,7 @@
  * The contract Strata's own migration applier (`src/migrate/applier.ts`) runs on: ONE dedicated
  * driver connection per command, no schema engine, no pool. Each engine implements it in
  * `src/engines/<engine>/<engine>-migration-connection.ts` and hands it out through
- * {@link MigrateAdapter.openConnection}; core code reads {@link MigrationConnection.dialect}
+ * {@link MigrationTarget.openConnection}; core code reads {@link MigrationConnection.dialect}
  * and the capability flags, never the engine's name.
  */
 

@@ -6,7 +6,7 @@
  */
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import type { ResolvedConfig } from '../config/types.js';
-import type { MigrateAdapter } from '../engines/engine-adapter.js';
+import type { MigrationTarget } from '../engines/engine-adapter.js';
 import type { MigrationConnection } from '../engines/migration-connection.js';
 import { enginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
@@ -29,7 +29,7 @@ export function assertHistoryHealthy(config: ResolvedConfig, history: MigrationH
  * Open the migration connection of `adapter`; `DATABASE_UNREACHABLE` (exit 3) when it cannot
  * connect. The caller closes it.
  */
-export async function openMigrationConnection(adapter: MigrateAdapter): Promise<MigrationConnection> {
+export async function openMigrationConnection(adapter: MigrationTarget): Promise<MigrationConnection> {
   if (adapter.openConnection === undefined) {
     throw new StrataError('UNSUPPORTED_ENGINE', `Strata cannot migrate ${adapter.description}: its engine has no migration connection.`, {
       hint: `Strata migrates ${enginesWhere((d) => d.capabilities.migrationConnection)}.`,
@@ -43,7 +43,7 @@ export async function openMigrationConnection(adapter: MigrateAdapter): Promise<
 }
 
 /** Run `fn` on a fresh migration connection of `adapter`; close it afterwards. */
-export async function withMigrationConnection<T>(adapter: MigrateAdapter, fn: (conn: MigrationConnection) => Promise<T>): Promise<T> {
+export async function withMigrationConnection<T>(adapter: MigrationTarget, fn: (conn: MigrationConnection) => Promise<T>): Promise<T> {
   const conn = await openMigrationConnection(adapter);
   try {
     return await fn(conn);
@@ -52,7 +52,7 @@ export async function withMigrationConnection<T>(adapter: MigrateAdapter, fn: (c
   }
 }
 
-function unreachable(adapter: MigrateAdapter, error: unknown): unknown {
+function unreachable(adapter: MigrationTarget, error: unknown): unknown {
   const converted = convertConnectionError(error);
   if (converted !== error) return converted;
   const e = error as { code?: unknown; message?: unknown } | undefined;
@@ -75,7 +75,7 @@ function unreachable(adapter: MigrateAdapter, error: unknown): unknown {
  */
 export async function applyPending(
   config: ResolvedConfig,
-  adapter: MigrateAdapter,
+  adapter: MigrationTarget,
   list: MigrationList,
   options: { lockTimeoutMs?: number } = {},
 ): Promise<{ applied: string[]; history: MigrationHistory }> {

@@ -7,7 +7,7 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { applyPending } from './apply.js';
 import { withMigrationLock } from '../engines/migration-lock.js';
-import { providerOf, withMigrateAdapter } from './migrate-session.js';
+import { providerOf, withMigrationTarget } from './migrate-session.js';
 import { readMigrationsList } from '../engines/migrations-dir.js';
 import { assertMigrationConnection } from './native-engine.js';
 
@@ -49,7 +49,7 @@ export async function deploy(config: ResolvedConfig, options: DeployOptions = {}
     () => {
       waitedMs = Date.now() - started;
       const left = Math.max(1000, (options.lockTimeoutMs ?? 60_000) - waitedMs);
-      return withMigrateAdapter(
+      return withMigrationTarget(
         config,
         'deploy',
         async (adapter) => {

@@ -14,7 +14,7 @@ import { diffScript, EMPTY_MIGRATION_SCRIPT } from './diff.js';
 import { withExtensionSchemas, withoutRecreatedExtensions } from './extension-drift.js';
 import { readHistory } from './history.js';
 import { withMigrationLock } from '../engines/migration-lock.js';
-import { composedSchemaFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
+import { composedSchemaFiles, providerOf, withMigrationTarget } from './migrate-session.js';
 import { readMigrationsList } from '../engines/migrations-dir.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import { writeMigration } from './write-migration.js';
@@ -69,7 +69,7 @@ export async function migrateDev(config: ResolvedConfig, options: MigrateDevOpti
   // Development: a server database that does not exist yet is created (as `prisma migrate dev` does).
   const databaseCreated = (await createDatabaseIfMissing(config)) ?? null;
   const result = await withMigrationLock(config, () =>
-    withMigrateAdapter(config, 'migrate', async (adapter) => {
+    withMigrationTarget(config, 'migrate', async (adapter) => {
       const list = await readMigrationsList(config.migrations, { assumeProvider: provider });
       assertHistoryHealthy(config, await readHistory(adapter.factory, list));
       const diffed = await diffScript({

@@ -1,5 +1,5 @@
 /**
- * What every migrate command shares: the engine's migrate adapter (opened once per command,
+ * What every migrate command shares: the engine's migration target (opened once per command,
  * closed after), the composed schema as `[path, content]` pairs, and a schema engine session
  * over the adapter with its shadow database.
  */
@@ -7,8 +7,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
-import type { MigrateAdapter } from '../engines/engine-adapter.js';
-import { createMigrateAdapter } from '../engines/engine-adapter.js';
+import type { MigrationTarget } from '../engines/engine-adapter.js';
+import { createMigrationTarget } from '../engines/engine-adapter.js';
 import { asDatabaseNotFound } from '../engines/server-database.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import { openSchemaEngine } from './schema-engine.js';
@@ -20,21 +20,21 @@ export function providerOf(config: Pick<ResolvedConfig, 'engine'>): WasmProvider
 }
 
 /**
- * Run `fn` with the engine's migrate adapter; close it afterwards.
+ * Run `fn` with the engine's migration target; close it afterwards.
  *
  * @param command the CLI command, for the unsupported-engine message.
  * @param needs `'schema-engine'` (default) when `fn` drives the Wasm schema engine; `'connection'`
  *   when it only uses Strata's own applier (`deploy`, `status`, `resolve`), which mysql has too.
  * @throws StrataError `UNSUPPORTED_ENGINE` (mysql for the schema engine, mssql) before anything is opened.
  */
-export async function withMigrateAdapter<T>(
+export async function withMigrationTarget<T>(
   config: ResolvedConfig,
   command: string,
-  fn: (adapter: MigrateAdapter) => Promise<T>,
+  fn: (adapter: MigrationTarget) => Promise<T>,
   needs: 'schema-engine' | 'connection' = 'schema-engine',
 ): Promise<T> {
   if (needs === 'schema-engine' || !capabilitiesOf(config.engine).migrationConnection) assertWasmSchemaEngine(config, command);
-  const adapter = await createMigrateAdapter(config);
+  const adapter = await createMigrationTarget(config);
   try {
     return await fn(adapter);
   } catch (error) {
@@ -46,12 +46,12 @@ export async function withMigrateAdapter<T>(
 }
 
 /** Open a schema engine over `adapter` (with its shadow database). Dispose it when done. */
-export function openEngine(adapter: MigrateAdapter, schemaFiles?: readonly SchemaFile[]): Promise<SchemaEngineSession> {
+export function openEngine(adapter: MigrationTarget, schemaFiles?: readonly SchemaFile[]): Promise<SchemaEngineSession> {
   return openSchemaEngine({ adapterFactory: adapter.factory, ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}), ...(schemaFiles ? { schemaFiles } : {}) });
 }
 
 /** Run `fn` on a fresh engine session; dispose it afterwards (on SQLite an engine holds an exclusive lock until then). */
-export async function withEngine<T>(adapter: MigrateAdapter, schemaFiles: readonly SchemaFile[] | undefined, fn: (engine: SchemaEngineSession) => Promise<T>): Promise<T> {
+export async function withEngine<T>(adapter: MigrationTarget, schemaFiles: readonly SchemaFile[] | undefined, fn: (engine: SchemaEngineSession) => Promise<T>): Promise<T> {
   const engine = await openEngine(adapter, schemaFiles);
   try {
     return await fn(engine);

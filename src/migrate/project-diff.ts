@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 import { diffScript, EMPTY_MIGRATION_SCRIPT } from './diff.js';
 import type { DiffDestination, DiffSource } from './diff.js';
-import { composedSchemaFiles, existingComposedFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
+import { composedSchemaFiles, existingComposedFiles, providerOf, withMigrationTarget } from './migrate-session.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import type { SchemaFile } from './schema-engine.js';
 import { strataTableFilters } from './strata-tables.js';
@@ -61,7 +61,7 @@ export async function diff(config: ResolvedConfig, options: DiffOptions = {}): P
   const schemaFiles = composed !== undefined && config.tenancy !== undefined ? sharedSchemaFiles(config) : composed;
   const source: DiffSource = from === 'empty' ? 'empty' : from === 'database' ? 'database' : { migrationsDir: config.migrations };
   const destination: DiffDestination = to === 'database' ? 'database' : { schemaFiles: schemaFiles ?? [] };
-  const run = async (adapter?: Parameters<Parameters<typeof withMigrateAdapter>[2]>[0]): Promise<string> =>
+  const run = async (adapter?: Parameters<Parameters<typeof withMigrationTarget>[2]>[0]): Promise<string> =>
     diffScript({
       from: source,
       to: destination,
@@ -72,7 +72,7 @@ export async function diff(config: ResolvedConfig, options: DiffOptions = {}): P
       ...(adapter ? { adapterFactory: adapter.factory, ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}) } : {}),
       shadowCache: true,
     });
-  const output = from === 'empty' && to === 'schema' ? await run() : await withMigrateAdapter(config, 'diff', run);
+  const output = from === 'empty' && to === 'schema' ? await run() : await withMigrationTarget(config, 'diff', run);
   const empty = output === EMPTY_MIGRATION_SCRIPT || output.trim() === '' || /^No difference detected/i.test(output.trim());
   return { from, to, script, output, empty };
 }

@@ -4,7 +4,7 @@
  */
 import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
-import { composedSchemaFiles, withMigrateAdapter } from './migrate-session.js';
+import { composedSchemaFiles, withMigrationTarget } from './migrate-session.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import { pushSchema } from './push.js';
 import { strataTableFilters } from './strata-tables.js';
@@ -45,7 +45,7 @@ export async function push(config: ResolvedConfig, options: PushOptions = {}): P
   const composed = await composedSchemaFiles(config);
   // With tenancy only the shared schema is pushed: tenant schemas follow the tenant template (`strata tenant migrate`).
   const schemaFiles = config.tenancy === undefined ? composed : sharedSchemaFiles(config);
-  const result = await withMigrateAdapter(config, 'push', (adapter) =>
+  const result = await withMigrationTarget(config, 'push', (adapter) =>
     pushSchema({ adapterFactory: adapter.factory, schemaFiles, acceptDataLoss: options.acceptDataLoss ?? false, filters: strataTableFilters(config) }),
   );
   if (result.unexecutable.length > 0) {

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { StrataError } from '../errors.js';
 import { withMigrationLock } from '../engines/migration-lock.js';
 import { applyPending } from './apply.js';
-import { existingComposedFiles, providerOf, withEngine, withMigrateAdapter } from './migrate-session.js';
+import { existingComposedFiles, providerOf, withEngine, withMigrationTarget } from './migrate-session.js';
 import { readMigrationsList } from '../engines/migrations-dir.js';
 import { assertWasmSchemaEngine } from './native-engine.js';
 import { seed } from './seed.js';
@@ -52,7 +52,7 @@ export async function reset(config: ResolvedConfig, options: ResetOptions = {}):
   const schemaFiles = await existingComposedFiles(config);
   const list = await readMigrationsList(config.migrations, { assumeProvider: providerOf(config) });
   const { database, applied, droppedTenantSchemas } = await withMigrationLock(config, () =>
-    withMigrateAdapter(config, 'reset', async (adapter) => {
+    withMigrationTarget(config, 'reset', async (adapter) => {
       const production = env.NODE_ENV === 'production';
       if (options.force !== true && (production || !adapter.isLocal)) {
         throw new StrataError(

@@ -10,7 +10,7 @@ import type { MigrationConnection } from '../engines/migration-connection.js';
 import { StrataError } from '../errors.js';
 import { withMigrationConnection } from './apply.js';
 import { withMigrationLock } from '../engines/migration-lock.js';
-import { providerOf, withMigrateAdapter } from './migrate-session.js';
+import { providerOf, withMigrationTarget } from './migrate-session.js';
 import { migrationChecksum, readMigrationsList } from '../engines/migrations-dir.js';
 import { assertMigrationConnection } from './native-engine.js';
 import { createTable, insertRecord, markRolledBack, readRecords } from './prisma-migrations.js';
@@ -60,7 +60,7 @@ export async function resolve(config: ResolvedConfig, options: ResolveOptions): 
   const dir = list.migrationDirectories.find((d) => d.path === name);
   const script = dir?.migrationFile.content.tag === 'ok' ? dir.migrationFile.content.value : undefined;
   return withMigrationLock(config, () =>
-    withMigrateAdapter(
+    withMigrationTarget(
       config,
       'resolve',
       (adapter) =>

@@ -5,7 +5,7 @@
  * A recording is keyed by the SHA-256 of what the shadow database's state depends on: the
  * migrations (every directory name and script, byte for byte, the lockfile and the init script),
  * the schema engine build, and the shadow database's own identity (engine, its version and start
- * options: `MigrateAdapter.shadow.cacheKey`), plus the datasource's namespaces. So any change to
+ * options: `MigrationTarget.shadow.cacheKey`), plus the datasource's namespaces. So any change to
  * any migration file is a different key; `status`, `migrate` and `diff` on the same history share
  * one recording. On top of the key,
  * the replay checks every call the engine makes (SQL and arguments: e.g. the namespaces it reads,

@@ -8,8 +8,8 @@
 import { loadConfig } from '../config/load-config.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
-import { createMigrateAdapter } from '../engines/engine-adapter.js';
-import type { MigrateAdapter } from '../engines/engine-adapter.js';
+import { createMigrationTarget } from '../engines/engine-adapter.js';
+import type { MigrationTarget } from '../engines/engine-adapter.js';
 import { enginesWhere } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { applyPending } from './apply.js';
@@ -133,7 +133,7 @@ async function migrateShared(options: MigrateOnStartupOptions & { config: Resolv
       details: native.details,
     });
   }
-  const adapter = await createMigrateAdapter(config);
+  const adapter = await createMigrationTarget(config);
   try {
     if (code !== undefined) {
       // Read outside the lock first: when versions match, N instances start without queueing.
@@ -168,7 +168,7 @@ async function migrateShared(options: MigrateOnStartupOptions & { config: Resolv
 
 async function applyUnderLock(
   config: ResolvedConfig,
-  adapter: MigrateAdapter,
+  adapter: MigrationTarget,
   code: number | undefined,
   log: StartupLogger | undefined,
   lockTimeoutMs: number,

@@ -8,13 +8,13 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { isStrataError } from '../errors.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
-import type { MigrateAdapter } from '../engines/engine-adapter.js';
+import type { MigrationTarget } from '../engines/engine-adapter.js';
 import { withMigrationConnection } from './apply.js';
 import { recoveryFor } from './applier.js';
 import { diffScript } from './diff.js';
 import { compareHistory } from './history.js';
 import type { FailedMigration, MigrationHistory } from './history.js';
-import { existingComposedFiles, providerOf, withMigrateAdapter } from './migrate-session.js';
+import { existingComposedFiles, providerOf, withMigrationTarget } from './migrate-session.js';
 import { readMigrationsList } from '../engines/migrations-dir.js';
 import { withoutExtensionNoise } from './extension-drift.js';
 import { factoryTableQuery, misplacedTables } from './placement.js';
@@ -90,7 +90,7 @@ export async function status(config: ResolvedConfig, options: StatusOptions = {}
     inSync: false,
   };
   try {
-    return await withMigrateAdapter(
+    return await withMigrationTarget(
       config,
       'status',
       async (adapter) => {
@@ -117,7 +117,7 @@ export async function status(config: ResolvedConfig, options: StatusOptions = {}
 }
 
 /** The history on the migration connection, each failed migration with what the database shows of it. */
-async function readHistoryWithRecovery(config: ResolvedConfig, adapter: MigrateAdapter, list: MigrationList): Promise<MigrationHistory> {
+async function readHistoryWithRecovery(config: ResolvedConfig, adapter: MigrationTarget, list: MigrationList): Promise<MigrationHistory> {
   return withMigrationConnection(adapter, async (conn) => {
     const history = compareHistory(await readRecords(conn), list);
     for (const failed of history.failed) failed.recovery = await recoveryFor(config, conn, list, failed.name, failed.logs);
@@ -126,7 +126,7 @@ async function readHistoryWithRecovery(config: ResolvedConfig, adapter: MigrateA
 }
 
 /** Replay the applied migrations into a shadow database and diff it with the live one. */
-async function driftOf(config: ResolvedConfig, adapter: MigrateAdapter, list: MigrationList, history: MigrationHistory, shadowCache: boolean): Promise<StatusResult['drift']> {
+async function driftOf(config: ResolvedConfig, adapter: MigrationTarget, list: MigrationList, history: MigrationHistory, shadowCache: boolean): Promise<StatusResult['drift']> {
   const applied = new Set(history.applied);
   const appliedList = { ...list, migrationDirectories: list.migrationDirectories.filter((d) => applied.has(d.path)) };
   // With tenancy the main history describes the shared schema only (tenant schemas have their own).

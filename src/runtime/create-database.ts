@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
 import { StrataError } from '../errors.js';
-import type { EngineAdapter, EngineConnection } from '../engines/engine-adapter.js';
-import { createEngineAdapter } from '../engines/engine-adapter.js';
+import type { DriverAdapterHandle, EngineConnection } from '../engines/engine-adapter.js';
+import { createDriverAdapter } from '../engines/engine-adapter.js';
 import { trackAttemptOutcomes } from '../engines/attempt-outcome.js';
 import { attachTenancy, tenantDriverFactory } from '../tenancy/router.js';
 import { replicaConnections, replicaError } from './replicas.js';
@@ -69,7 +69,7 @@ export interface CreateDatabaseOptions<TClient extends DatabaseClient> {
 /** A client Strata built plus the adapter it owns: closed together. */
 interface Opened {
   client: DatabaseClient;
-  adapter: EngineAdapter;
+  adapter: DriverAdapterHandle;
 }
 
 interface Entry {
@@ -119,7 +119,7 @@ export async function createDatabase<TClient extends DatabaseClient>(options: Cr
 
   const log = options.log ?? ['error', 'warn'];
   const open = async (target: EngineConnection): Promise<Opened & { client: TClient }> => {
-    const adapter = await createEngineAdapter(target);
+    const adapter = await createDriverAdapter(target);
     // Tenancy: one client for every tenant; the factory routes the placeholder schema, `db.tenant(id)` sets the tenant.
     const client = new options.PrismaClient({ adapter: tenantDriverFactory(trackAttemptOutcomes(adapter.factory), config), log });
     return { adapter, client: attachTenancy(client, config) };

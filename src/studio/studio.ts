@@ -7,7 +7,7 @@ import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { redactUrl } from '../config/redact.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { capabilitiesOf } from '../engines/capabilities.js';
-import { createEngineAdapter } from '../engines/engine-adapter.js';
+import { createDriverAdapter } from '../engines/engine-adapter.js';
 import { listNames } from '../engines/registry.js';
 import { StrataError } from '../errors.js';
 import { readMigrationsList } from '../engines/migrations-dir.js';
@@ -103,7 +103,7 @@ export async function openStudio(config: ResolvedConfig, options: OpenStudioOpti
     });
   }
   const map = await buildPluginMap(config);
-  const engine = await createEngineAdapter(config);
+  const engine = await createDriverAdapter(config);
   const adapter = await engine.factory.connect();
   try {
     const tenants = await tenantsOf(config, adapter);

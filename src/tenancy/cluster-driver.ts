@@ -13,8 +13,8 @@
  * its own maximum, so the connections of the process never exceed the sum of the pools' maxima.
  */
 import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
-import type { EngineAdapter, EngineConnection } from '../engines/engine-adapter.js';
-import { createEngineAdapter } from '../engines/engine-adapter.js';
+import type { DriverAdapterHandle, EngineConnection } from '../engines/engine-adapter.js';
+import { createDriverAdapter } from '../engines/engine-adapter.js';
 import { honoursSingleStatement, markSingleStatement } from '../engines/single-statement.js';
 import { StrataError } from '../errors.js';
 import { trackAttemptOutcomes } from '../engines/attempt-outcome.js';
@@ -28,8 +28,8 @@ export interface ClusterDriverOptions {
   clusters: Record<string, EngineConnection>;
   /** Where the current tenant comes from. Default {@link currentTenantScope}. */
   scope?: () => TenantScope | undefined;
-  /** Opens a cluster's adapter (default `createEngineAdapter`); for tests. */
-  open?: (connection: EngineConnection) => Promise<EngineAdapter>;
+  /** Opens a cluster's adapter (default `createDriverAdapter`); for tests. */
+  open?: (connection: EngineConnection) => Promise<DriverAdapterHandle>;
 }
 
 /**
@@ -45,8 +45,8 @@ export function wrapClusterDriverFactory<F extends SqlDriverAdapterFactory>(fact
 
 function clusterDriver(main: SqlDriverAdapter, options: ClusterDriverOptions): SqlDriverAdapter {
   const scopeOf = options.scope ?? currentTenantScope;
-  const open = options.open ?? createEngineAdapter;
-  const others = new Map<string, Promise<{ adapter: EngineAdapter; driver: SqlDriverAdapter }>>();
+  const open = options.open ?? createDriverAdapter;
+  const others = new Map<string, Promise<{ adapter: DriverAdapterHandle; driver: SqlDriverAdapter }>>();
   const driverOf = async (cluster: string): Promise<SqlDriverAdapter> => {
     let pending = others.get(cluster);
     if (pending === undefined) {

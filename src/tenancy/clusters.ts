@@ -52,7 +52,7 @@ export function clusterConnection(config: ClusterConfig, name: string): EngineCo
   return { engine, url: config.tenancy!.clusters![name]!, preparedStatements: config.preparedStatements };
 }
 
-/** `config` pointed at cluster `name` (for the migrate adapter that provisions there). */
+/** `config` pointed at cluster `name` (for the migration target that provisions there). */
 export function configForCluster(config: ResolvedConfig, name: string): ResolvedConfig {
   if (name === MAIN_CLUSTER) return config;
   assertCluster(config, name);

@@ -89,7 +89,7 @@ export async function ensureRegistry(config: Pick<ResolvedConfig, 'engine' | 'ap
 }
 
 /**
- * {@link ensureRegistry} through a driver adapter factory (a migrate adapter's), when `config`
+ * {@link ensureRegistry} through a driver adapter factory (a migration target's), when `config`
  * has tenancy; a no-op otherwise. Called by `applyPending` (deploy, migrate, migrateOnStartup, reset).
  */
 export async function ensureTenantRegistry(config: Pick<ResolvedConfig, 'engine' | 'appNamespace' | 'tenancy'>, factory: SqlDriverAdapterFactory): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The few SQL helpers tenancy needs, over a Prisma driver adapter (no driver imported here):
  * text parameters only, rows as objects, and whole scripts run as one simple query (one
- * transaction on PostgreSQL and PGlite through Strata's migrate adapters).
+ * transaction on PostgreSQL and PGlite through Strata's migration targets).
  */
 import type { ArgType, SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 
@@ -15,7 +15,7 @@ export interface TenantSql {
   script(sql: string): Promise<void>;
 }
 
-/** {@link TenantSql} over one connected driver adapter (from a migrate adapter factory). */
+/** {@link TenantSql} over one connected driver adapter (from a migration target factory). */
 export function adapterSql(adapter: SqlDriverAdapter): TenantSql {
   return {
     async query(sql, params = []) {

@@ -5,8 +5,8 @@
  * with the registry ensured and, for writes, each cluster's shared reader role set up once per run.
  */
 import type { ResolvedConfig } from '../config/types.js';
-import type { MigrateAdapter } from '../engines/engine-adapter.js';
-import { createMigrateAdapter } from '../engines/engine-adapter.js';
+import type { MigrationTarget } from '../engines/engine-adapter.js';
+import { createMigrationTarget } from '../engines/engine-adapter.js';
 import { withMigrationLock } from '../engines/migration-lock.js';
 import { configForCluster } from './clusters.js';
 import { ensureRegistry, MAIN_CLUSTER, registry, registrySchema } from './registry.js';
@@ -48,15 +48,15 @@ export interface TenantSessions {
 }
 
 interface Opened {
-  adapter: MigrateAdapter;
+  adapter: MigrationTarget;
   own: boolean;
   sql: TenantSql;
   database: string;
   dispose(): Promise<void>;
 }
 
-/** The sessions of `config`; `adapter`: the main cluster's migrate adapter to use (never closed). */
-export function tenantSessions(config: ResolvedConfig, options: { adapter?: MigrateAdapter; lockTimeoutMs?: number } = {}): TenantSessions {
+/** The sessions of `config`; `adapter`: the main cluster's migration target to use (never closed). */
+export function tenantSessions(config: ResolvedConfig, options: { adapter?: MigrationTarget; lockTimeoutMs?: number } = {}): TenantSessions {
   const opening = new Map<string, Promise<Opened>>();
   let registryReady = false;
   const sharedSchema = registrySchema(config);
@@ -66,7 +66,7 @@ export function tenantSessions(config: ResolvedConfig, options: { adapter?: Migr
     if (pending === undefined) {
       const given = cluster === MAIN_CLUSTER ? options.adapter : undefined;
       pending = (async () => {
-        const adapter = given ?? (await createMigrateAdapter(configForCluster(config, cluster)));
+        const adapter = given ?? (await createMigrationTarget(configForCluster(config, cluster)));
         const driver = await adapter.factory.connect();
         const sql = adapterSql(driver);
         return { adapter, own: given === undefined, sql, database: await currentDatabase(sql), dispose: () => driver.dispose() };

@@ -4,7 +4,7 @@
  * migration lock (on the main cluster); each tenant's schema lives on the cluster the registry names.
  */
 import type { ResolvedConfig } from '../config/types.js';
-import type { MigrateAdapter } from '../engines/engine-adapter.js';
+import type { MigrationTarget } from '../engines/engine-adapter.js';
 import { StrataError } from '../errors.js';
 import { assertCluster } from './clusters.js';
 import { eachConcurrently } from './concurrently.js';
@@ -30,11 +30,11 @@ export type { TenantMoveOptions, TenantMoveResult, TenantMoveStep } from './tena
 /** Options of {@link createTenants}. */
 export interface TenantsOptions {
   /**
-   * The main cluster's migrate adapter to run SQL through (used, never closed). Default: one
+   * The main cluster's migration target to run SQL through (used, never closed). Default: one
    * opened from `config` on first use and closed by {@link Tenants.close}. With PGlite, pass the
    * one your process already has open: a data directory must not be opened twice.
    */
-  adapter?: MigrateAdapter;
+  adapter?: MigrationTarget;
   /** How long a write waits for the migration lock. Default `60000` ms. */
   lockTimeoutMs?: number;
 }
@@ -108,7 +108,7 @@ export interface Tenants {
   migrate(options?: TenantMigrateOptions): Promise<TenantMigrateResult>;
   /** Move tenant `id` to cluster `to`: see {@link TenantMoveOptions} and the README ("Placement and moves"). */
   move(id: string, to: string, options?: TenantMoveOptions): Promise<TenantMoveResult>;
-  /** Close what this object opened (the migrate adapters, unless one was passed). Safe to call twice. */
+  /** Close what this object opened (the migration targets, unless one was passed). Safe to call twice. */
   close(): Promise<void>;
 }
 

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createMigrateAdapter } from '../../src/engines/postgres/postgres-migrate.js';
+import { createMigrationTarget } from '../../src/engines/postgres/postgres-migrate.js';
 import { deploy } from '../../src/migrate/deploy.js';
 import { openSchemaEngine } from '../../src/migrate/schema-engine.js';
 import { inMemoryMigrationsList, migrationChecksum } from '../../src/engines/migrations-dir.js';
@@ -195,7 +195,7 @@ describe('unfinished rows from an older Strata/Prisma, and scripts with their ow
 
   test('_prisma_migrations has the columns, types and defaults of the table the schema engine creates', async () => {
     const other = await createThrowawayDatabase();
-    const adapter = createMigrateAdapter({ engine: 'postgres', url: other.url });
+    const adapter = createMigrationTarget({ engine: 'postgres', url: other.url });
     try {
       const engine = await openSchemaEngine({ adapterFactory: adapter.factory });
       await engine.applyMigrations({ migrationsList: inMemoryMigrationsList('postgresql', []) });

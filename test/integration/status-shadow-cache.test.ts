@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { pgliteTemplate, pgliteTemplateFile } from '../../src/engines/pglite/pglite-template.js';
-import { createMigrateAdapter } from '../../src/engines/engine-adapter.js';
+import { createMigrationTarget } from '../../src/engines/engine-adapter.js';
 import { diffScript } from '../../src/migrate/diff.js';
 import { migrateDev, status } from '../../src/migrate/index.js';
 import type { StatusResult } from '../../src/migrate/index.js';
@@ -62,7 +62,7 @@ describe('the shadow replay cache of strata status (PGlite)', () => {
     statusInSync = written[0] ?? '';
     assert.equal(first.inSync, true);
     assert.equal(first.drift.checked, true);
-    const adapter = await createMigrateAdapter(project.config);
+    const adapter = await createMigrationTarget(project.config);
     try {
       const shadow = adapter.shadow;
       assert.ok(shadow?.cacheKey);
@@ -84,7 +84,7 @@ describe('the shadow replay cache of strata status (PGlite)', () => {
   test('migrate on the same history reuses the recording and computes the same next migration', async () => {
     project.writeBlog('  title String\n  body  String?\n');
     const schemaFiles = await composedSchemaFiles(project.config);
-    const adapter = await createMigrateAdapter(project.config);
+    const adapter = await createMigrationTarget(project.config);
     try {
       const list = await readMigrationsList(project.config.migrations, { assumeProvider: 'postgresql' });
       const diff = (shadowCache: boolean) => diffScript({ from: { migrationsList: list }, to: { schemaFiles }, provider: 'postgresql', adapterFactory: adapter.factory, ...(adapter.shadow ? { shadowAdapterFactory: adapter.shadow } : {}), shadowCache });

@@ -11,7 +11,7 @@ import { createTenants } from '../../src/tenancy/index.js';
 import { readRegistry } from '../../src/tenancy/registry-reader.js';
 import type { TenantAware } from '../../src/tenancy/router.js';
 import { attachTenancy, tenancyOf, tenantDriverFactory } from '../../src/tenancy/router.js';
-import { createEngineAdapter } from '../../src/engines/engine-adapter.js';
+import { createDriverAdapter } from '../../src/engines/engine-adapter.js';
 import { dropDatabaseRoles } from '../support/engine-databases.js';
 import { runWorker } from './tenancy-clusters-helpers.js';
 import type { TenantProject, TenantTestClient } from './tenancy-routing-fixture.js';
@@ -118,7 +118,7 @@ describe('incremental tenant registry (postgres)', () => {
   });
 
   test('without LISTEN, the TTL bound alone: a suspend by another process is refused within maxStaleMs', async () => {
-    const engine = await createEngineAdapter({ engine: 'postgres', url: url.toString() });
+    const engine = await createDriverAdapter({ engine: 'postgres', url: url.toString() });
     const client = new fixture.PrismaClient({ adapter: tenantDriverFactory(engine.factory, config), log: [] });
     const db = attachTenancy(client, config, { listen: false, registryTtlMs: 200, registryMaxStaleMs: 500 }) as unknown as Db;
     try {

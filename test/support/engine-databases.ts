@@ -1,7 +1,7 @@
 /**
  * Test databases for the integration suite, built from the SHIPPED engine code: every engine of
- * the registry that the Wasm schema engine migrates, through its own migrate adapter
- * (`createMigrateAdapter`, as `strata migrate` opens it), so the matrix grows with the registry
+ * the registry that the Wasm schema engine migrates, through its own migration target
+ * (`createMigrationTarget`, as `strata migrate` opens it), so the matrix grows with the registry
  * (Kysely-style). Also throwaway PostgreSQL databases and the server probe.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { Engine } from '../../src/engines/capabilities.js';
 import type { WasmProvider } from '../../src/engines/descriptor.js';
 import type { EngineConnection } from '../../src/engines/engine-adapter.js';
-import { createMigrateAdapter } from '../../src/engines/engine-adapter.js';
+import { createMigrationTarget } from '../../src/engines/engine-adapter.js';
 import { ENGINE_DESCRIPTORS, engineDescriptor } from '../../src/engines/registry.js';
 import { roleSuffix } from '../../src/tenancy/tenant-roles.js';
 
@@ -93,13 +93,13 @@ async function testConnection(engine: Engine, prefix: string): Promise<{ connect
 }
 
 /**
- * A fresh database of `engine` behind the engine's shipped migrate adapter; `query` reads through
+ * A fresh database of `engine` behind the engine's shipped migration target; `query` reads through
  * one driver connection of the same factory; `close()` closes both and removes the database.
  */
 export async function openTestDatabase(engine: Engine, prefix = 'it'): Promise<TestDatabase> {
   const descriptor = engineDescriptor(engine);
   const place = await testConnection(engine, prefix);
-  const adapter = await createMigrateAdapter(place.connection);
+  const adapter = await createMigrationTarget(place.connection);
   let reader: SqlDriverAdapter | undefined;
   return {
     engine,

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrismaLibSql } from '@prisma/adapter-libsql';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import type { DriverAdapterHandle, EngineConnection } from '../engine-adapter.js';
 import { convertLibsqlError } from './libsql-errors.js';
 import type { LibsqlTarget } from './libsql-options.js';
 import { libsqlOptionsFromConnection, resolveLibsqlOptions } from './libsql-options.js';
@@ -22,7 +22,7 @@ import { libsqlOptionsFromConnection, resolveLibsqlOptions } from './libsql-opti
  * @example
  * const { factory } = createAdapter({ engine: 'libsql', url: 'libsql://app-org.turso.io?authToken=…' });
  */
-export function createAdapter(connection: EngineConnection): EngineAdapter {
+export function createAdapter(connection: EngineConnection): DriverAdapterHandle {
   const resolved = resolveLibsqlOptions(libsqlOptionsFromConnection(connection));
   return { factory: createLibsqlDriverFactory(resolved.target(), resolved.timeout), close: () => Promise.resolve() };
 }

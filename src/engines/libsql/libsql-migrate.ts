@@ -10,19 +10,19 @@
 import { rm } from 'node:fs/promises';
 import splitter from 'dbgate-query-splitter';
 import { withAdapterOverrides } from '../adapter-overrides.js';
-import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
+import type { EngineConnection, MigrationTarget } from '../engine-adapter.js';
 import { createLibsqlDriverFactory } from './libsql-adapter.js';
 import { openLibsqlMigrationConnection } from './libsql-migration-connection.js';
 import type { LibsqlTarget } from './libsql-options.js';
 import { libsqlOptionsFromConnection, resolveLibsqlOptions } from './libsql-options.js';
 
 /**
- * The migrate adapter for `connection`'s database (`dataPath`, else the URL).
+ * The migration target for `connection`'s database (`dataPath`, else the URL).
  *
  * @example
- * const adapter = createMigrateAdapter({ engine: 'libsql', dataPath: '/app/.data/libsql/dev.db' });
+ * const adapter = createMigrationTarget({ engine: 'libsql', dataPath: '/app/.data/libsql/dev.db' });
  */
-export function createMigrateAdapter(connection: EngineConnection): MigrateAdapter {
+export function createMigrationTarget(connection: EngineConnection): MigrationTarget {
   const resolved = resolveLibsqlOptions(libsqlOptionsFromConnection(connection));
   const target = resolved.target();
   const factory = withAdapterOverrides(createLibsqlDriverFactory(target, resolved.timeout), {

@@ -4,7 +4,7 @@
  * `sqlserver://` and `mssql://` strings are parsed in `mssql-options.ts`.
  */
 import { PrismaMssql } from '@prisma/adapter-mssql';
-import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import type { DriverAdapterHandle, EngineConnection } from '../engine-adapter.js';
 import type { MssqlDriverConfig, ResolvedMssqlOptions } from './mssql-options.js';
 import { mssqlOptionsFromConnection, resolveMssqlOptions } from './mssql-options.js';
 
@@ -15,7 +15,7 @@ import { mssqlOptionsFromConnection, resolveMssqlOptions } from './mssql-options
  * @example
  * const { factory } = createAdapter({ engine: 'mssql', url: 'sqlserver://localhost:1433;database=app;user=sa;password=…' });
  */
-export function createAdapter(connection: EngineConnection): EngineAdapter {
+export function createAdapter(connection: EngineConnection): DriverAdapterHandle {
   return { factory: createMssqlDriverFactory(resolveMssqlOptions(mssqlOptionsFromConnection(connection))), close: () => Promise.resolve() };
 }
 

@@ -5,7 +5,7 @@
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import mariadb from 'mariadb';
-import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import type { DriverAdapterHandle, EngineConnection } from '../engine-adapter.js';
 import type { ResolvedMysqlOptions } from './mysql-options.js';
 import { mysqlOptionsFromConnection, resolveMysqlOptions } from './mysql-options.js';
 
@@ -18,7 +18,7 @@ type PoolSettings = ConstructorParameters<typeof PrismaMariaDb>[0];
  * @example
  * const { factory } = createAdapter({ engine: 'mysql', url: 'mysql://root@localhost:3306/app' });
  */
-export function createAdapter(connection: EngineConnection): EngineAdapter {
+export function createAdapter(connection: EngineConnection): DriverAdapterHandle {
   return { factory: createMysqlDriverFactory(resolveMysqlOptions(mysqlOptionsFromConnection(connection))), close: () => Promise.resolve() };
 }
 

@@ -1,6 +1,6 @@
 /**
- * The migrate adapter of MySQL 8 / MariaDB. The Wasm schema engine refuses MySQL, so there is no
- * engine fix here: what Strata migrates through is {@link MigrateAdapter.openConnection}, one
+ * The migration target of MySQL 8 / MariaDB. The Wasm schema engine refuses MySQL, so there is no
+ * engine fix here: what Strata migrates through is {@link MigrationTarget.openConnection}, one
  * `mariadb` session for its own applier (`deploy`, `status` without drift, `resolve`,
  * `migrateOnStartup`). `factory` is the app's driver adapter (Prisma's `@prisma/adapter-mariadb`);
  * it has no shadow database: creating migrations needs Prisma's native schema engine.
@@ -8,7 +8,7 @@
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type mariadb from 'mariadb';
 import { StrataError } from '../../errors.js';
-import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
+import type { EngineConnection, MigrationTarget } from '../engine-adapter.js';
 import { createMysqlDriverFactory, poolSettings } from './mysql-adapter.js';
 import { openMysqlMigrationConnection } from './mysql-migration-connection.js';
 import { mysqlOptionsFromConnection, resolveMysqlOptions } from './mysql-options.js';
@@ -16,12 +16,12 @@ import { mysqlOptionsFromConnection, resolveMysqlOptions } from './mysql-options
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '']);
 
 /**
- * The migrate adapter for `connection` (a `ResolvedConfig` fits). Opens nothing until used.
+ * The migration target for `connection` (a `ResolvedConfig` fits). Opens nothing until used.
  *
  * @example
- * const adapter = createMigrateAdapter({ engine: 'mysql', url: 'mysql://root@127.0.0.1:3306/app' });
+ * const adapter = createMigrationTarget({ engine: 'mysql', url: 'mysql://root@127.0.0.1:3306/app' });
  */
-export function createMigrateAdapter(connection: EngineConnection): MigrateAdapter {
+export function createMigrationTarget(connection: EngineConnection): MigrationTarget {
   const settings = poolSettings(connection);
   const config: string | mariadb.ConnectionConfig = typeof settings === 'string' ? settings.replace(/^mysql:/, 'mariadb:') : (settings as mariadb.ConnectionConfig);
   const { host, description } = describe(config);

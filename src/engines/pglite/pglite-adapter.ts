@@ -10,7 +10,7 @@ import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { isStrataError, StrataError } from '../../errors.js';
-import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import type { DriverAdapterHandle, EngineConnection } from '../engine-adapter.js';
 import type { PgliteRoute } from './pglite-owner.js';
 import { routePglite } from './pglite-owner.js';
 import { createPglite } from './pglite-start.js';
@@ -18,7 +18,7 @@ import { pgliteExtensions } from './pglite-extensions.js';
 import { markSingleStatement } from '../single-statement.js';
 
 /** A PGlite factory that opens its database on first use, plus the handle to close it. */
-export interface PgliteAdapter extends EngineAdapter {
+export interface PgliteAdapter extends DriverAdapterHandle {
   factory: SqlMigrationAwareDriverAdapterFactory;
   /** The PGlite instance, opened (and its directory created) on first call. Throws `DATABASE_LOCKED` when a `strata dev` server owns the directory. */
   open(): Promise<PGlite>;

@@ -4,7 +4,7 @@
  */
 import type { DatabaseAdapter, RawDatabaseClient } from '../database-adapter.js';
 import { createDriverDatabaseAdapter } from '../driver-database-adapter.js';
-import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import type { DriverAdapterHandle, EngineConnection } from '../engine-adapter.js';
 import { lazyDriverAdapter } from '../lazy-driver-adapter.js';
 import type { PgliteConnectionOptions } from './pglite-options.js';
 import { pgliteOptionsFromConnection, resolvePgliteOptions } from './pglite-options.js';
@@ -22,7 +22,7 @@ import { pgliteOptionsFromConnection, resolvePgliteOptions } from './pglite-opti
  */
 export function createPgliteAdapter<TClient extends RawDatabaseClient = RawDatabaseClient>(options: PgliteConnectionOptions): DatabaseAdapter<TClient> {
   const resolved = resolvePgliteOptions(options);
-  let engine: EngineAdapter | undefined;
+  let engine: DriverAdapterHandle | undefined;
   return createDriverDatabaseAdapter<TClient>({
     provider: 'pglite',
     target: () => ({ host: null, database: resolved.kind === 'owned' ? resolved.dataDir : (resolved.pglite.dataDir ?? 'memory://'), secrets: [] }),

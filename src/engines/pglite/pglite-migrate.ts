@@ -13,7 +13,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { withAdapterOverrides } from '../adapter-overrides.js';
-import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
+import type { EngineConnection, MigrationTarget } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';
 import { findServer } from './pglite-owner.js';
 import { createPglite } from './pglite-start.js';
@@ -29,13 +29,13 @@ const execWith = (open: () => Promise<PGlite>) => async (adapter: SqlDriverAdapt
 };
 
 /**
- * The migrate adapter for the data directory `connection.dataPath`. The directory is opened on
+ * The migration target for the data directory `connection.dataPath`. The directory is opened on
  * first use (a new one starts from the template); `close()` closes it.
  *
  * @example
- * const adapter = createMigrateAdapter({ engine: 'pglite', dataPath: '/app/.data/pglite' });
+ * const adapter = createMigrationTarget({ engine: 'pglite', dataPath: '/app/.data/pglite' });
  */
-export async function createMigrateAdapter(connection: EngineConnection): Promise<MigrateAdapter> {
+export async function createMigrationTarget(connection: EngineConnection): Promise<MigrationTarget> {
   const shadow = {
     // Every shadow is a fresh memory database from the same template with the same options and extensions.
     cacheKey: `pglite ${basename(pgliteTemplateFile())} ${JSON.stringify(smallStartParams())} ${JSON.stringify((connection.extensions ?? []).map((e) => e.name))}`,
@@ -52,7 +52,7 @@ export async function createMigrateAdapter(connection: EngineConnection): Promis
   };
   // When `strata dev` owns the directory, migrate through its server (see pglite-owner.ts).
   const server = connection.dataPath === undefined || connection.dataPath.startsWith('memory://') ? undefined : await findServer(connection.dataPath);
-  if (server !== undefined) return (await import('./pglite-remote.js')).createRemoteMigrateAdapter(server.url, connection.dataPath ?? '', shadow);
+  if (server !== undefined) return (await import('./pglite-remote.js')).createRemoteMigrationTarget(server.url, connection.dataPath ?? '', shadow);
   const inner = createAdapter(connection, { closeOnDispose: false, pglite: { startParams: smallStartParams() } });
   const factory = withAdapterOverrides(inner.factory, { executeScript: execWith(() => inner.open()), connectToShadowDb: () => shadow.connect() });
   const description = connection.dataPath ?? 'pglite';

@@ -1,7 +1,7 @@
 /**
  * The {@link MigrationConnection} of PGlite: the data directory's one open instance (PGlite is
  * single-connection; the migration lock file keeps other processes out). `close()` leaves the
- * instance open: its owner, the migrate adapter, closes it.
+ * instance open: its owner, the migration target, closes it.
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type { MigrationConnection, MigrationRow } from '../migration-connection.js';

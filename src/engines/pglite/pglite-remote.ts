@@ -8,7 +8,7 @@
 import { singleStatementFactory } from '../postgres/postgres-single-statement.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { MigrateAdapter } from '../engine-adapter.js';
+import type { MigrationTarget } from '../engine-adapter.js';
 
 /** Connections per process to a `strata dev` server (the server runs one statement at a time anyway). */
 export const REMOTE_POOL_MAX = 4;
@@ -25,13 +25,13 @@ export function createRemoteFactory(url: string): SqlMigrationAwareDriverAdapter
 }
 
 /**
- * The migrate adapter through the `strata dev` server at `url`: PostgreSQL's (with its fixes for
+ * The migration target through the `strata dev` server at `url`: PostgreSQL's (with its fixes for
  * the Wasm schema engine), but with `shadow` (an in-memory PGlite) as the scratch database, since
  * the server serves one database.
  */
-export async function createRemoteMigrateAdapter(url: string, dataDir: string, shadow: NonNullable<MigrateAdapter['shadow']>): Promise<MigrateAdapter> {
-  const { createMigrateAdapter } = await import('../postgres/postgres-migrate.js');
-  const inner = createMigrateAdapter({ engine: 'postgres', url });
+export async function createRemoteMigrationTarget(url: string, dataDir: string, shadow: NonNullable<MigrationTarget['shadow']>): Promise<MigrationTarget> {
+  const { createMigrationTarget } = await import('../postgres/postgres-migrate.js');
+  const inner = createMigrationTarget({ engine: 'postgres', url });
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: inner.factory.provider,
     adapterName: inner.factory.adapterName,

@@ -7,7 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import type { PoolConfig } from 'pg';
-import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import type { DriverAdapterHandle, EngineConnection } from '../engine-adapter.js';
 import type { ResolvedPostgresOptions } from './postgres-options.js';
 import { postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';
 import type { StatementPolicy } from './postgres-statements.js';
@@ -21,7 +21,7 @@ import { singleStatementFactory } from './postgres-single-statement.js';
  * @example
  * const { factory } = createAdapter({ engine: 'postgres', url: process.env.DATABASE_URL });
  */
-export function createAdapter(connection: EngineConnection): EngineAdapter {
+export function createAdapter(connection: EngineConnection): DriverAdapterHandle {
   return { factory: createPostgresDriverFactory(resolvePostgresOptions(postgresOptionsFromConnection(connection))), close: () => Promise.resolve() };
 }
 

@@ -19,7 +19,7 @@ import type { SqlDriverAdapter, SqlQuery, SqlResultSet } from '@prisma/driver-ad
 import pg from 'pg';
 import { StrataError } from '../../errors.js';
 import { withAdapterOverrides } from '../adapter-overrides.js';
-import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
+import type { EngineConnection, MigrationTarget } from '../engine-adapter.js';
 import { openPostgresMigrationConnection } from './postgres-migration-connection.js';
 import { migrationConnection, postgresOptionsFromConnection, resolvePostgresOptions } from './postgres-options.js';
 
@@ -124,13 +124,13 @@ async function reachShadow(shadowPool: pg.Pool, name: string, description: strin
 }
 
 /**
- * The migrate adapter for `connection` (a `ResolvedConfig` fits). Opens a pool lazily;
+ * The migration target for `connection` (a `ResolvedConfig` fits). Opens a pool lazily;
  * `close()` ends it.
  *
  * @example
- * const adapter = createMigrateAdapter({ engine: 'postgres', url: 'postgresql://postgres@localhost/app' });
+ * const adapter = createMigrationTarget({ engine: 'postgres', url: 'postgresql://postgres@localhost/app' });
  */
-export function createMigrateAdapter(connection: EngineConnection): MigrateAdapter {
+export function createMigrationTarget(connection: EngineConnection): MigrationTarget {
   const resolved = resolvePostgresOptions({ ...postgresOptionsFromConnection(migrationConnection(connection)), preparedStatements: false });
   const config = resolved.poolConfig;
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };

@@ -18,7 +18,7 @@ export const MIGRATION_APPLICATION_NAME = 'strata-migrate';
 /**
  * Connect one client for a migration run.
  *
- * @param config the pool settings of the migrate adapter (a URL or discrete fields).
+ * @param config the pool settings of the migration target (a URL or discrete fields).
  * @param description where the database is, for messages (no credentials).
  */
 export async function openPostgresMigrationConnection(config: pg.ClientConfig, description: string): Promise<MigrationConnection> {

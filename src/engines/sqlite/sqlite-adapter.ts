@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { EngineAdapter, EngineConnection } from '../engine-adapter.js';
+import type { DriverAdapterHandle, EngineConnection } from '../engine-adapter.js';
 import { resolveSqliteOptions, sqliteOptionsFromConnection } from './sqlite-options.js';
 
 /**
@@ -18,7 +18,7 @@ import { resolveSqliteOptions, sqliteOptionsFromConnection } from './sqlite-opti
  * @example
  * const { factory } = createAdapter({ engine: 'sqlite', dataPath: '/app/.data/sqlite/dev.db' });
  */
-export function createAdapter(connection: EngineConnection): EngineAdapter {
+export function createAdapter(connection: EngineConnection): DriverAdapterHandle {
   const resolved = resolveSqliteOptions(sqliteOptionsFromConnection(connection));
   const file = resolved.file();
   return { factory: createSqliteDriverFactory(file, resolved.timeout), close: () => Promise.resolve() };

@@ -8,18 +8,18 @@
  */
 import { rm } from 'node:fs/promises';
 import { withAdapterOverrides } from '../adapter-overrides.js';
-import type { EngineConnection, MigrateAdapter } from '../engine-adapter.js';
+import type { EngineConnection, MigrationTarget } from '../engine-adapter.js';
 import { createSqliteDriverFactory } from './sqlite-adapter.js';
 import { openSqliteMigrationConnection } from './sqlite-migration-connection.js';
 import { resolveSqliteOptions, sqliteOptionsFromConnection } from './sqlite-options.js';
 
 /**
- * The migrate adapter for the database file `connection.dataPath` (else the `file:` URL).
+ * The migration target for the database file `connection.dataPath` (else the `file:` URL).
  *
  * @example
- * const adapter = createMigrateAdapter({ engine: 'sqlite', dataPath: '/app/.data/sqlite/dev.db' });
+ * const adapter = createMigrationTarget({ engine: 'sqlite', dataPath: '/app/.data/sqlite/dev.db' });
  */
-export function createMigrateAdapter(connection: EngineConnection): MigrateAdapter {
+export function createMigrationTarget(connection: EngineConnection): MigrationTarget {
   const resolved = resolveSqliteOptions(sqliteOptionsFromConnection(connection));
   const file = resolved.file();
   const factory = withAdapterOverrides(createSqliteDriverFactory(file, resolved.timeout), {

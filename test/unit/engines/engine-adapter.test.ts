@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createEngineAdapter, loadEngineAdapter } from '../../../src/engines/engine-adapter.js';
+import { createDriverAdapter, loadDriverAdapterModule } from '../../../src/engines/engine-adapter.js';
 import type { Engine } from '../../../src/engines/capabilities.js';
 import { ENGINES } from '../../../src/engines/capabilities.js';
 import { mssqlSettings } from '../../../src/engines/mssql/mssql-adapter.js';
@@ -21,11 +21,11 @@ const DRIVERS = new RegExp(`from '(${DRIVER_PACKAGES.map(escape).join('|')}|@pri
 
 describe('engine adapters', () => {
   test('every engine has an adapter module with createAdapter', async () => {
-    for (const engine of ENGINES) assert.equal(typeof (await loadEngineAdapter(engine)).createAdapter, 'function', engine);
+    for (const engine of ENGINES) assert.equal(typeof (await loadDriverAdapterModule(engine)).createAdapter, 'function', engine);
   });
 
   test('an unknown engine fails with UNSUPPORTED_ENGINE naming the known ones', async () => {
-    const error = await rejection(loadEngineAdapter('oracle' as Engine), 'UNSUPPORTED_ENGINE');
+    const error = await rejection(loadDriverAdapterModule('oracle' as Engine), 'UNSUPPORTED_ENGINE');
     assert.match(error.hint ?? '', /pglite, postgres, sqlite, mysql, mssql/);
   });
 
@@ -40,14 +40,14 @@ describe('engine adapters', () => {
       ['mssql', { url: 'sqlserver://127.0.0.1:1;database=db;user=sa;password=x' }, 'sqlserver'],
     ];
     for (const [engine, where, provider] of cases) {
-      const adapter = await createEngineAdapter({ engine, ...where });
+      const adapter = await createDriverAdapter({ engine, ...where });
       assert.equal(adapter.factory.provider, provider, engine);
       await adapter.close();
     }
   });
 
   test('embedded engines without a data path, and server engines without URL or fields, fail with CONFIG_INVALID', async () => {
-    for (const engine of ENGINES) await rejection(createEngineAdapter({ engine }), 'CONFIG_INVALID');
+    for (const engine of ENGINES) await rejection(createDriverAdapter({ engine }), 'CONFIG_INVALID');
   });
 
   test('connection fields become driver settings when no URL is set', () => {

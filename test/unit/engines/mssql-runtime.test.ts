@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { describe, test } from 'node:test';
 import { PrismaMssql } from '@prisma/adapter-mssql';
 import { doctor } from '../../../src/cli/commands/doctor.js';
-import { createEngineAdapter } from '../../../src/engines/engine-adapter.js';
+import { createDriverAdapter } from '../../../src/engines/engine-adapter.js';
 import { createMssqlAdapter } from '../../../src/engines/mssql/index.js';
 import { resolveMssqlOptions } from '../../../src/engines/mssql/mssql-options.js';
 import { testConnection } from '../../../src/runtime/test-connection.js';
@@ -72,7 +72,7 @@ describe('SQL Server URL forms → mssql config', () => {
 
 describe('SQL Server at runtime (no server here)', () => {
   test('createDatabase\'s engine adapter is a @prisma/adapter-mssql factory with provider sqlserver', async () => {
-    const { factory } = await createEngineAdapter({ engine: 'mssql', url: CLOSED });
+    const { factory } = await createDriverAdapter({ engine: 'mssql', url: CLOSED });
     assert.ok(factory instanceof PrismaMssql);
     assert.equal(factory.provider, 'sqlserver');
     assert.equal(factory.adapterName, '@prisma/adapter-mssql');

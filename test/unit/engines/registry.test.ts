@@ -86,7 +86,7 @@ describe('engine registry', () => {
     for (const d of ENGINE_DESCRIPTORS) {
       assert.equal(typeof (await loadEngineModule(d.name, 'driverAdapter')).createAdapter, 'function', d.name);
       assert.equal(typeof (await loadEngineModule(d.name, 'databaseAdapter')).createDatabaseAdapter, 'function', d.name);
-      if (d.load.migrate) assert.equal(typeof (await loadEngineModule(d.name, 'migrate')).createMigrateAdapter, 'function', d.name);
+      if (d.load.migrate) assert.equal(typeof (await loadEngineModule(d.name, 'migrate')).createMigrationTarget, 'function', d.name);
       if (d.load.lock) assert.equal(typeof (await loadEngineModule(d.name, 'lock')).openLock, 'function', d.name);
     }
   });

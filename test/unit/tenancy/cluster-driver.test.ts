@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
-import type { EngineAdapter } from '../../../src/engines/engine-adapter.js';
+import type { DriverAdapterHandle } from '../../../src/engines/engine-adapter.js';
 import { isStrataError } from '../../../src/errors.js';
 import { wrapClusterDriverFactory } from '../../../src/tenancy/cluster-driver.js';
 import { assertCluster, clusterConnection, clusterNames } from '../../../src/tenancy/clusters.js';
@@ -34,7 +34,7 @@ describe('cluster driver', () => {
     const factory = wrapClusterDriverFactory(factoryOf(fakeDriver('main', log)), {
       clusters: { eu: { engine: 'postgres', url: 'postgresql://eu/db' } },
       scope: () => scope,
-      open: async () => (opened++, { factory: factoryOf(fakeDriver('eu', log)), close: async () => void log.push('eu: closed') }) as unknown as EngineAdapter,
+      open: async () => (opened++, { factory: factoryOf(fakeDriver('eu', log)), close: async () => void log.push('eu: closed') }) as unknown as DriverAdapterHandle,
     });
     const driver = await factory.connect();
     await driver.queryRaw(q('SELECT 1'));
