@@ -10,6 +10,11 @@ import { poolConfig } from './postgres-adapter.js';
 /** The `application_name` of the listening connection. */
 export const LISTENER_APPLICATION_NAME = 'strata_registry_listener';
 
+/** The client's socket (pg does not type it), to ref/unref. */
+function streamOf(client: pg.Client): { ref?: () => void; unref?: () => void } | undefined {
+  return (client as unknown as { connection?: { stream?: { ref?: () => void; unref?: () => void } } }).connection?.stream;
+}
+
 /** A running listener. */
 export interface ChannelListener {
   /** Stop listening and close the connection. Safe to call twice. */
@@ -49,8 +54,9 @@ export function listenPostgres(connection: EngineConnection, channel: string, on
     next.on('notification', () => onNotify());
     try {
       await next.connect();
-      (next as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
       await next.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      // Listening from now on: waiting for notifications alone does not keep the process alive.
+      streamOf(next)?.unref?.();
       if (closed) await next.end();
       else onNotify();
     } catch {
@@ -63,6 +69,9 @@ export function listenPostgres(connection: EngineConnection, channel: string, on
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
+      // Hold the loop while the socket closes: an unref'd socket would let the process run out of
+      // work with `end()` (and so the caller's `await db.$disconnect()`) still pending.
+      if (client !== undefined) streamOf(client)?.ref?.();
       await client?.end().catch(() => undefined);
     },
   };
