@@ -21,6 +21,16 @@ export function addPrintedSecrets(list: readonly string[]): void {
 }
 
 const guarded = new WeakSet<NodeJS.WriteStream>();
+const unmasked = new WeakMap<NodeJS.WriteStream, (chunk: string) => boolean>();
+
+/**
+ * Write `text` to `stream` past the masker: only for a secret the user must see to act on, the
+ * one case being the access token of the URL `strata studio` prints (it opens the studio; the
+ * masker would otherwise hide `?token=` as it does in every other URL). Nothing else may use it.
+ */
+export function writeUnmasked(stream: NodeJS.WriteStream, text: string): void {
+  (unmasked.get(stream) ?? ((chunk: string) => stream.write(chunk)))(text);
+}
 
 /** Route every write of `process.stdout` and `process.stderr` through the masker; ignore EPIPE. Idempotent. */
 export function guardProcessOutput(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
@@ -28,6 +38,7 @@ export function guardProcessOutput(streams: NodeJS.WriteStream[] = [process.stdo
     if (guarded.has(stream)) continue;
     guarded.add(stream);
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    unmasked.set(stream, (chunk) => (stream.destroyed ? false : write(chunk)));
     stream.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
       if (stream.destroyed) {
         // The reader went away: drop the output quietly (still calling back, so nobody waits for it).

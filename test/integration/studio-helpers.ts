@@ -47,6 +47,11 @@ export async function startStudio(dir: string, args: string[], env: Record<strin
     };
     child.stdout.on('data', check);
     child.once('exit', (code) => reject(new Error(`strata studio exited (${String(code)}) before printing its URL:\n${out}`)));
+    // Fail, never hang, when the URL (with its token in clear) does not come.
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`strata studio printed no http://127.0.0.1:<port>/?token=<hex> within 60 s:\n${out}`));
+    }, 60_000).unref();
   });
   return {
     url: match[0],

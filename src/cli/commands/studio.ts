@@ -4,6 +4,7 @@
  */
 import { StrataError } from '../../errors.js';
 import type { CommandDefinition, CommandResult } from '../command.js';
+import { writeUnmasked } from '../process-output.js';
 
 function parsePort(value: unknown): number {
   const port = value === undefined ? 0 : Number(value);
@@ -37,7 +38,10 @@ export const studioCommand: CommandDefinition = {
       readOnly: args.readOnly === true,
     });
     // A server runs until stopped, so its URL is printed now rather than returned.
-    process.stdout.write(`Strata Studio (${studio.info.engine}, ${studio.info.database}${studio.info.readOnly ? ', read-only' : ''}) at\n  ${studio.url}\nPress Ctrl-C to stop.\n`);
+    process.stdout.write(`Strata Studio (${studio.info.engine}, ${studio.info.database}${studio.info.readOnly ? ', read-only' : ''}) at\n`);
+    // The token opens the studio: the one secret printed on purpose (everything else stays masked).
+    writeUnmasked(process.stdout, `  ${studio.url}\n`);
+    process.stdout.write('Press Ctrl-C to stop.\n');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
