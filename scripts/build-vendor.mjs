@@ -18,7 +18,8 @@ const require = createRequire(import.meta.url);
 const pkgFile = require.resolve('zod-prisma-types/package.json');
 const { version, license } = JSON.parse(readFileSync(pkgFile, 'utf8'));
 const base = 'zod-prisma-types/dist';
-const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'inline', logLevel: 'warning' };
+// Whitespace and syntax minified (names kept: stack traces and `name` checks stay readable): 4.9 → about 2.5 MB installed.
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'inline', logLevel: 'warning', minifyWhitespace: true, minifySyntax: true };
 await build({
   ...common,
   absWorkingDir: root,
