@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Issue #12 asks for 150 MB; not reached. Measured 2026-12-02 (du -sk): 179 MB, of which @prisma/client
 // 71 (its runtime ships query compilers for every provider) + PGlite 26 + typescript 23 + tsx's esbuild
@@ -86,6 +86,17 @@ function checkNoNativeBuild(nodeModules, installLog) {
   if (found.length > 0) fail(`a native build (node-gyp) was part of the install:\n  ${found.join('\n  ')}`);
 }
 
+// Optional peers (tracing) and packages Strata bundles (the PGlite wire-protocol handler): an app
+// gets none of them by default; the bundled handler must load without its package.
+const NOT_INSTALLED = ['@prisma/instrumentation', '@opentelemetry/api', '@opentelemetry/instrumentation', '@electric-sql/pglite-socket', 'prisma', '@prisma/internals'];
+function checkOptionalPackagesAbsent(nodeModules) {
+  const present = NOT_INSTALLED.filter((name) => existsSync(join(nodeModules, name)));
+  if (present.length > 0) fail(`installed though the app does not need them by default: ${present.join(', ')}`);
+  const handler = join(nodeModules, 'strata-db/dist/engines/pglite/pglite-socket.js');
+  const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(handler).href)}); if (typeof m.PGLiteSocketHandler !== 'function') process.exit(1);`], { encoding: 'utf8' });
+  if (loaded.status !== 0) fail(`the bundled PGlite wire-protocol handler (${handler}) does not load:\n${loaded.stderr}`);
+}
+
 function sizeMb(dir) {
   const kb = Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]);
   return kb / 1024;
@@ -136,6 +147,7 @@ try {
   }
   if (!app || !existsSync(join(app, 'node_modules'))) fail('the README steps did not init and install a project');
   checkNoNativeBuild(join(app, 'node_modules'), installLog);
+  checkOptionalPackagesAbsent(join(app, 'node_modules'));
   const mb = sizeMb(join(app, 'node_modules'));
   console.log(`[${elapsed()}] node_modules: ${mb.toFixed(1)} MB (limit ${MAX_NODE_MODULES_MB} MB), no native build`);
   if (mb > MAX_NODE_MODULES_MB) fail(`node_modules is ${mb.toFixed(1)} MB, over ${MAX_NODE_MODULES_MB} MB`);
