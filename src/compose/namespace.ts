@@ -3,16 +3,12 @@
  * table-name prefix per plugin (`prefix` engines). Reads the engine's capabilities only.
  */
 import type { NamespaceStyle } from '../engines/capabilities.js';
+import { TENANT_PLACEHOLDER_SCHEMA } from '../engines/tenant-schema.js';
 import { firstStringArg } from './parser.js';
 import type { ParsedAttribute, ParsedBlock } from './parser.js';
 import type { Diagnostic } from './types.js';
 
-/**
- * The schema tenant-scoped models are composed into (`@@schema("__strata_tenant__")`). No table
- * is ever created in it: every statement that names it is rewritten to the current tenant's
- * schema, and one that runs with no tenant fails. Re-exported by `tenancy/tenant-id.ts`.
- */
-export const TENANT_PLACEHOLDER_SCHEMA = '__strata_tenant__';
+export { TENANT_PLACEHOLDER_SCHEMA };
 
 /** The owner name of the app's own fragments. */
 export const APP_OWNER = 'app';

@@ -5,7 +5,7 @@
  */
 import { StrataError } from '../errors.js';
 
-export { TENANT_PLACEHOLDER_SCHEMA } from '../compose/namespace.js';
+export { TENANT_PLACEHOLDER_SCHEMA } from '../engines/tenant-schema.js';
 
 /** The tenant registry table, in the app's namespace (`public` by default). */
 export const TENANT_REGISTRY_TABLE = '_strata_tenants';
