@@ -1,4 +1,5 @@
-// Bundles the two generators Strata runs in-process into dist/generate/vendor/ (run by `npm run build`):
+// Bundles the two generators Strata runs in-process into dist/generate/vendor/ (run by `npm run build`),
+// and the PGlite wire-protocol handler (see the end of this file):
 // - zod-prisma-types (the parts src/generate/zod-schemas.ts drives, with lodash and code-block-writer):
 //   the package declares a required peer on `prisma` (the CLI), so depending on it made npm install
 //   Prisma's CLI, dev server and Studio (about 170 MB) into every app, none of which Strata runs;
@@ -18,7 +19,8 @@ const require = createRequire(import.meta.url);
 const pkgFile = require.resolve('zod-prisma-types/package.json');
 const { version, license } = JSON.parse(readFileSync(pkgFile, 'utf8'));
 const base = 'zod-prisma-types/dist';
-const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'inline', logLevel: 'warning' };
+// Whitespace and syntax minified (names kept: stack traces and `name` checks stay readable): 4.9 → about 2.5 MB installed.
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'inline', logLevel: 'warning', minifyWhitespace: true, minifySyntax: true };
 await build({
   ...common,
   absWorkingDir: root,
@@ -53,4 +55,22 @@ await build({
   outfile: 'dist/generate/vendor/client-generator-ts.cjs',
   external: ['@prisma/prisma-schema-wasm', '@prisma/schema-engine-wasm', 'typescript', '@prisma/client', '@prisma/client/*', 'zod', 'zod/*'],
   banner: { js: `// @prisma/client-generator-ts ${generatorPkg.version} (${generatorPkg.license}) with the parts of @prisma/internals it uses (Apache-2.0), https://github.com/prisma/prisma, bundled by scripts/build-vendor.mjs.` },
+});
+
+// @electric-sql/pglite-socket's handler (it imports only node:net) over dist/engines/pglite/pglite-socket.js,
+// the module that re-exports it from the package in src: installed, the package's required peers (seven
+// PGlite extensions and an exact @electric-sql/pglite) would add about 1.4 MB to every app.
+const socketPkg = JSON.parse(readFileSync(join(dirname(require.resolve('@electric-sql/pglite-socket')), '..', 'package.json'), 'utf8'));
+await build({
+  ...common,
+  format: 'esm',
+  stdin: {
+    contents: `export { PGLiteSocketHandler } from '@electric-sql/pglite-socket';\n`,
+    resolveDir: root,
+    sourcefile: 'pglite-socket-vendor.js',
+    loader: 'js',
+  },
+  outfile: 'dist/engines/pglite/pglite-socket.js',
+  allowOverwrite: true,
+  banner: { js: `// @electric-sql/pglite-socket ${socketPkg.version} (${socketPkg.license}), https://github.com/electric-sql/pglite, bundled by scripts/build-vendor.mjs.` },
 });

@@ -3,6 +3,7 @@
  * message that says what is wrong and where, and a `hint` that says what to do next.
  * The CLI prints `message` and `hint`; `--verbose` adds the cause chain.
  */
+import { readFileSync } from 'node:fs';
 
 /** Stable error codes. Grouped by the step that raises them. */
 export type StrataErrorCode =
@@ -26,6 +27,7 @@ export type StrataErrorCode =
   | 'DATABASE_NOT_FOUND'
   | 'UNSUPPORTED_ENGINE'
   | 'DRIVER_NOT_INSTALLED'
+  | 'PACKAGE_NOT_INSTALLED'
   // migration lock and startup migration
   | 'MIGRATION_LOCK_TIMEOUT'
   | 'SCHEMA_VERSION_AHEAD'
@@ -94,6 +96,7 @@ const BAD_INPUT: ReadonlySet<StrataErrorCode> = new Set([
   'NO_SCHEMA_FILES',
   'UNSUPPORTED_ENGINE',
   'DRIVER_NOT_INSTALLED',
+  'PACKAGE_NOT_INSTALLED',
   'MIGRATION_NOT_FOUND',
   'OPERATION_REFUSED',
   'TENANT_INVALID_ID',
@@ -123,4 +126,19 @@ export class StrataError extends Error {
 /** Whether `error` is a {@link StrataError} (also across module copies). */
 export function isStrataError(error: unknown): error is StrataError {
   return error instanceof StrataError || (error instanceof Error && error.name === 'StrataError' && 'code' in error);
+}
+
+/** The version range Strata is tested with for `pkg`, from its `package.json`; `undefined` when not listed. */
+export function testedVersion(pkg: string): string | undefined {
+  try {
+    const json = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return json.peerDependencies?.[pkg] ?? json.dependencies?.[pkg] ?? json.devDependencies?.[pkg];
+  } catch {
+    return undefined;
+  }
+}
+
+/** `npm install a@1 b@2` for `packages`, each at the version Strata is tested with (optional packages' hints). */
+export function installCommand(packages: readonly string[]): string {
+  return `npm install ${packages.map((p) => { const v = testedVersion(p); return v === undefined ? p : `${p}@${v}`; }).join(' ')}`;
 }

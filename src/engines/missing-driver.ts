@@ -3,8 +3,7 @@
  * (drivers are optional peers) or its native build is missing. The message names the exact
  * packages and versions to install, read from Strata's own `package.json`, so it stays true.
  */
-import { readFileSync } from 'node:fs';
-import { StrataError } from '../errors.js';
+import { installCommand, StrataError } from '../errors.js';
 import type { EngineDescriptor } from './descriptor.js';
 
 const NATIVE_FAILURE = /could not locate the bindings file|NODE_MODULE_VERSION|ERR_DLOPEN_FAILED|invalid ELF header|compiled against a different Node\.js version|\.node: cannot open shared object/i;
@@ -18,21 +17,6 @@ function isNotFound(error: unknown): error is Error {
 /** Whether `error` says a native addon could not be loaded. */
 function isNativeFailure(error: unknown): error is Error {
   return error instanceof Error && ((error as { code?: unknown }).code === 'ERR_DLOPEN_FAILED' || NATIVE_FAILURE.test(error.message));
-}
-
-/** The version range Strata is tested with for `pkg`, from its `package.json`; `undefined` when not listed. */
-export function testedVersion(pkg: string): string | undefined {
-  try {
-    const json = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string> | undefined>;
-    return json.peerDependencies?.[pkg] ?? json.dependencies?.[pkg] ?? json.devDependencies?.[pkg];
-  } catch {
-    return undefined;
-  }
-}
-
-/** `npm install a@1 b@2` for `packages`. */
-export function installCommand(packages: readonly string[]): string {
-  return `npm install ${packages.map((p) => { const v = testedVersion(p); return v === undefined ? p : `${p}@${v}`; }).join(' ')}`;
 }
 
 /** The driver packages `message` names (`Cannot find package 'pg'`); all of them when it names none. */

@@ -2,6 +2,7 @@
  * `enableInstrumentation()`: the environment switch for Prisma tracing, for apps that turn
  * OpenTelemetry on per deployment.
  */
+import { isStrataError } from '../errors.js';
 import type { PrismaTracingConfig } from './prisma-tracing.js';
 import { enablePrismaTracing } from './prisma-tracing.js';
 
@@ -32,7 +33,8 @@ export function enableInstrumentation(options: EnableInstrumentationOptions = {}
     enablePrismaTracing(config);
     return true;
   } catch (error) {
-    logger.warn(`strata: OTEL_ENABLED is set but Prisma tracing could not be enabled: ${error instanceof Error ? error.message : String(error)}`);
+    const hint = isStrataError(error) && error.hint ? ` ${error.hint}` : '';
+    logger.warn(`strata: OTEL_ENABLED is set but Prisma tracing could not be enabled: ${error instanceof Error ? error.message : String(error)}${hint}`);
     return false;
   }
 }

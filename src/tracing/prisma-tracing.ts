@@ -4,7 +4,8 @@
  * switched at any time, also after clients exist, and covers every client in the process.
  */
 import type { TracerProvider } from '@opentelemetry/api';
-import { PrismaInstrumentation } from '@prisma/instrumentation';
+import type { PrismaInstrumentation } from '@prisma/instrumentation';
+import { loadInstrumentation } from './instrumentation-package.js';
 
 /** Options of {@link enablePrismaTracing}. */
 export interface PrismaTracingConfig {
@@ -31,11 +32,14 @@ let current: PrismaInstrumentation | undefined;
  * there is never more than one helper. Trace context follows the active OpenTelemetry context,
  * so Prisma's spans nest under the request span and propagate as W3C `traceparent`.
  *
+ * @throws StrataError `PACKAGE_NOT_INSTALLED` when `@prisma/instrumentation` or `@opentelemetry/api`
+ *   is not installed (optional peers: `npm install` them to trace).
  * @example
  * import { enablePrismaTracing } from 'strata-db/tracing';
  * enablePrismaTracing({ ignoreSpanTypes: ['prisma:client:serialize'] });
  */
 export function enablePrismaTracing(config: PrismaTracingConfig = {}): void {
+  const { PrismaInstrumentation } = loadInstrumentation();
   current?.disable();
   // `enabled: false` stops the constructor from installing a helper before the provider is set.
   const instrumentation = new PrismaInstrumentation({ enabled: false, ignoreSpanTypes: [...(config.ignoreSpanTypes ?? [])] });

@@ -8,7 +8,7 @@
 import type { Server, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
+import { PGLiteSocketHandler } from './pglite-socket.js';
 import { SessionQueue } from './pglite-session-queue.js';
 
 /** Options of {@link startPgliteServer}. */
