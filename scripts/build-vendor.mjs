@@ -9,7 +9,7 @@
 // Each bundle exports the package's API plus its `version` (part of the generate hash). What Strata
 // depends on itself stays external: zod, @prisma/generator-helper, the Wasm engines, typescript.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,3 +74,49 @@ await build({
   allowOverwrite: true,
   banner: { js: `// @electric-sql/pglite-socket ${socketPkg.version} (${socketPkg.license}), https://github.com/electric-sql/pglite, bundled by scripts/build-vendor.mjs.` },
 });
+
+// pglite-prisma-adapter over dist/engines/pglite/pglite-prisma-adapter.js, with the copies of
+// @prisma/driver-adapter-utils and postgres-array it resolves (so it behaves as installed): the package
+// declares `@prisma/client` a required peer, which npm would install into every app (72 MB) though the
+// adapter never imports it. PGlite itself stays external (a dependency of Strata's).
+const pgliteAdapterPkg = JSON.parse(readFileSync(join(dirname(require.resolve('pglite-prisma-adapter')), '..', 'package.json'), 'utf8'));
+await build({
+  ...common,
+  format: 'esm',
+  stdin: {
+    contents: `export { PrismaPGlite } from 'pglite-prisma-adapter';\n`,
+    resolveDir: root,
+    sourcefile: 'pglite-prisma-adapter-vendor.js',
+    loader: 'js',
+  },
+  outfile: 'dist/engines/pglite/pglite-prisma-adapter.js',
+  allowOverwrite: true,
+  external: ['@electric-sql/pglite', '@electric-sql/pglite/*'],
+  banner: { js: `// pglite-prisma-adapter ${pgliteAdapterPkg.version} (${pgliteAdapterPkg.license}), https://github.com/lucasthevenet/pglite-utils, bundled by scripts/build-vendor.mjs with @prisma/driver-adapter-utils and @prisma/debug (Apache-2.0) and postgres-array (MIT).` },
+});
+
+// Prisma's client runtime, which every generated client imports, into dist/vendor/prisma-client/ (exported as
+// `strata-db/prisma-runtime/*`; src/generate/prisma-runtime.ts points generated clients at it): installed,
+// @prisma/client is 72 MB, nearly all of it query compilers for providers, builds and module formats a
+// Strata app never loads. Copied: the runtime in both formats (Node's `import` resolves the CJS build, as
+// @prisma/client's own `exports` do; the call-site filter expects a file named `runtime/client.js`), the
+// browser runtime the generated `prismaNamespaceBrowser.ts` imports, and the "fast" ESM query compiler of
+// each provider Strata's engines use (`compilerBuild` fast, `moduleFormat` esm are fixed in CLIENT_SETTINGS).
+const clientPkgFile = require.resolve('@prisma/client/package.json');
+const clientPkg = JSON.parse(readFileSync(clientPkgFile, 'utf8'));
+const runtimeFrom = join(dirname(clientPkgFile), 'runtime');
+const runtimeTo = join(root, 'dist', 'vendor', 'prisma-client');
+const providers = ['postgresql', 'mysql', 'sqlite', 'sqlserver'];
+const runtimeFiles = [
+  ...['client', 'index-browser'].flatMap((name) => [`${name}.js`, `${name}.mjs`, `${name}.d.ts`]),
+  ...providers.flatMap((p) => [`query_compiler_fast_bg.${p}.mjs`, `query_compiler_fast_bg.${p}.wasm-base64.mjs`]),
+];
+rmSync(runtimeTo, { recursive: true, force: true });
+mkdirSync(join(runtimeTo, 'runtime'), { recursive: true });
+for (const file of runtimeFiles) copyFileSync(join(runtimeFrom, file), join(runtimeTo, 'runtime', file));
+copyFileSync(join(dirname(clientPkgFile), 'LICENSE'), join(runtimeTo, 'LICENSE'));
+// `type: commonjs` makes the `.js` builds CommonJS inside Strata's ESM package; `version` is what generate records.
+writeFileSync(
+  join(runtimeTo, 'package.json'),
+  `${JSON.stringify({ version: clientPkg.version, license: clientPkg.license, private: true, type: 'commonjs', description: `The runtime of @prisma/client ${clientPkg.version} (${clientPkg.license}, https://github.com/prisma/prisma), copied by scripts/build-vendor.mjs.` }, null, 2)}\n`,
+);

@@ -12,6 +12,7 @@ import { isStrataError, StrataError } from '../errors.js';
 import { analyzeSchema, readComposedSchema } from './composed-schema.js';
 import { renderDbModule } from './db-module.js';
 import { currentRecord, GENERATE_FORMAT, hashParts, swapIntoPlace } from './output.js';
+import { prismaRuntime } from './prisma-runtime.js';
 import { clientGeneratorConfig, clientGeneratorVersion, clientSettings, generatePrismaClient, PRISMA_CLIENT_PROVIDER } from './prisma-client.js';
 import { generateZodSchemas, installedVersion, ZOD_SETTINGS, zodPrismaTypesVersion } from './zod-schemas.js';
 
@@ -73,7 +74,7 @@ export async function generateFromComposed(config: ResolvedConfig, options: Gene
     `format ${GENERATE_FORMAT}`,
     `strata ${strataVersion()}`,
     `client-generator-ts ${clientGeneratorVersion()}`,
-    `@prisma/client ${installedVersion('@prisma/client')}`,
+    `@prisma/client ${prismaRuntime().version} from ${prismaRuntime().base}`,
     `zod-prisma-types ${zodPrismaTypesVersion()}`,
     `zod ${installedVersion('zod')}`,
     JSON.stringify(clientSettings(config.runtime)),

@@ -15,6 +15,7 @@ import type { Runtime } from '../config/runtimes.js';
 import { DEFAULT_RUNTIME, importExtensionFor } from '../config/runtimes.js';
 import { StrataError } from '../errors.js';
 import type { AnalyzedSchema } from './composed-schema.js';
+import { pointClientAtRuntime, prismaRuntime } from './prisma-runtime.js';
 
 /** The generator's provider name in a schema. */
 export const PRISMA_CLIENT_PROVIDER = 'prisma-client';
@@ -98,6 +99,7 @@ export async function generatePrismaClient(schema: AnalyzedSchema, base: Generat
   } catch (error) {
     throw edgeRuntimeError(error, runtime) ?? error;
   }
+  pointClientAtRuntime(outputDir, prismaRuntime().base);
   return options.generator;
 }
 

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DMMF } from '@prisma/generator-helper';
+import { prismaRuntime } from './prisma-runtime.js';
 
 /**
  * Settings passed to `zod-prisma-types` (its generator-block options). Lean: model schemas
@@ -106,7 +107,7 @@ export async function generateZodSchemas(input: ZodGeneration): Promise<void> {
     prismaClientPath: `${toClient}/client.${ext}`,
     prismaLibraryPath: `${toClient}/internal/prismaNamespace.${ext}`,
     isPrismaClientGenerator: true,
-    prismaVersion: version(installedVersion('@prisma/client')),
+    prismaVersion: version(prismaRuntime().version),
     zodVersion: version(installedVersion('zod')),
     // Fixed so the output depends only on the schema (decimal.js is optional in the library).
     decimalJSInstalled: false,

@@ -20,7 +20,7 @@ const COMMANDS = ['generate', 'migrate', 'seed'] as const;
 /**
  * `deno.json` of a Deno project. `nodeModulesDir: "manual"` makes Deno resolve bare names the
  * way Node does, from the `node_modules` that `deno install` fills from `package.json`, so the
- * generated module's `import … from 'strata-db/runtime'` and the client's `@prisma/client` need no import
+ * generated module's `import … from 'strata-db/runtime'` and the client's `strata-db/prisma-runtime` need no import
  * map; the tasks run the CLI under Deno (`deno task generate`, `deno task strata status`).
  */
 export function denoJson(): string {
@@ -39,15 +39,15 @@ export function packageScripts(runtime: InitRuntime): Record<string, string> | u
 
 /**
  * `package.json` entries besides Strata. Deno's installer links only direct dependencies into
- * `node_modules`, so for Deno the packages the generated code imports by name (`@prisma/client`,
- * `zod`) are listed, and `@types/node`, which `deno check` needs for `node:` modules with a
+ * `node_modules`, so for Deno the package the generated code imports by name besides Strata
+ * (`zod`; Prisma's runtime comes from `strata-db/prisma-runtime`) is listed, and `@types/node`, which `deno check` needs for `node:` modules with a
  * `node_modules` folder, all at the versions Strata uses. None for Node and Bun (npm and bun hoist).
  */
 export function runtimeDependencies(runtime: InitRuntime): { dependencies: Record<string, string>; devDependencies?: Record<string, string> } {
   if (runtime !== 'deno') return { dependencies: {} };
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as Record<'dependencies' | 'devDependencies', Record<string, string>>;
   return {
-    dependencies: Object.fromEntries(['@prisma/client', 'zod'].map((name) => [name, pkg.dependencies[name]!])),
+    dependencies: Object.fromEntries(['zod'].map((name) => [name, pkg.dependencies[name]!])),
     devDependencies: { '@types/node': pkg.devDependencies['@types/node']! },
   };
 }

@@ -8,7 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPGlite } from './pglite-prisma-adapter.js';
 import { isStrataError, StrataError } from '../../errors.js';
 import type { DriverAdapterHandle, EngineConnection } from '../engine-adapter.js';
 import type { PgliteRoute } from './pglite-owner.js';

@@ -27,7 +27,7 @@ export function createPgliteAdapter<TClient extends RawDatabaseClient = RawDatab
     provider: 'pglite',
     target: () => ({ host: null, database: resolved.kind === 'owned' ? resolved.dataDir : (resolved.pglite.dataDir ?? 'memory://'), secrets: [] }),
     createFactory: () =>
-      lazyDriverAdapter({ provider: 'postgres', adapterName: 'pglite', engine: 'pglite', packages: ['@electric-sql/pglite', 'pglite-prisma-adapter'] }, async () => {
+      lazyDriverAdapter({ provider: 'postgres', adapterName: 'pglite', engine: 'pglite', packages: ['@electric-sql/pglite'] }, async () => {
         const module = await import('./pglite-adapter.js');
         engine = resolved.kind === 'owned' ? module.createAdapter({ engine: 'pglite', dataPath: resolved.dataDir, extensions: resolved.extensions.map((name) => ({ name })) }) : module.createExternalAdapter(resolved.pglite, resolved.dispose);
         return engine.factory;

@@ -20,7 +20,7 @@ export const pgliteEngine: EngineDescriptor<'pglite'> = {
   url: { accepts: ['memory://', 'file:'], names: ['memory://'], example: 'memory://' },
   defaultDataPath: '.data/pglite',
   versionSql: 'SELECT version() AS version',
-  drivers: ['@electric-sql/pglite', 'pglite-prisma-adapter'],
+  drivers: ['@electric-sql/pglite'],
   init: {
     configComment: [
       'Embedded PGlite: data lives in .data/pglite, nothing to install or start.',

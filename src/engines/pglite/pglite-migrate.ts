@@ -11,7 +11,7 @@
 import { basename } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPGlite } from './pglite-prisma-adapter.js';
 import { withAdapterOverrides } from '../adapter-overrides.js';
 import type { EngineConnection, MigrationTarget } from '../engine-adapter.js';
 import { createAdapter } from './pglite-adapter.js';

@@ -38,7 +38,7 @@ describe('strata init --runtime', () => {
     });
     const pkg = json(dir, 'package.json');
     assert.equal(pkg.scripts, undefined);
-    assert.deepEqual(pkg.dependencies, { 'strata-db': `^${repoPackage.version}`, '@prisma/client': repoPackage.dependencies['@prisma/client'], zod: repoPackage.dependencies.zod });
+    assert.deepEqual(pkg.dependencies, { 'strata-db': `^${repoPackage.version}`, zod: repoPackage.dependencies.zod });
     assert.deepEqual(pkg.devDependencies, { '@types/node': repoPackage.devDependencies['@types/node'] });
     assert.deepEqual(result.nextSteps, ['deno install', 'deno task generate   # compose the schema, generate the client', 'deno task migrate --name init', 'deno task seed']);
   });
