@@ -32,6 +32,34 @@ interface WireConnection {
   sync(): void;
 }
 
+/** Where pg's `Result` takes its value parsers from (adapter-pg passes its own). */
+interface TypeSource {
+  getTypeParser(oid: number, format: string): unknown;
+}
+
+/** The members of pg's `Result` this file sets. */
+interface ResultInternals {
+  fields: readonly FieldDef[];
+  _parsers: unknown[] | undefined;
+  _types: TypeSource | undefined;
+  rowAsArray: boolean;
+  addFields(fields: readonly FieldDef[]): void;
+}
+
+/** The query config fields pg's `Query` constructor reads. */
+export interface NamedQueryConfig {
+  text: string;
+  values: unknown[];
+  name?: string;
+  types?: TypeSource;
+  rowMode?: string;
+  queryMode?: string;
+  binary?: boolean;
+  rows?: number;
+  portal?: string;
+  callback?: unknown;
+}
+
 /** The members of pg's `Query` this subclass relies on (pg types only a few of them). */
 interface QueryInternals {
   name: string;
@@ -39,7 +67,12 @@ interface QueryInternals {
   binary?: boolean;
   rows?: number;
   portal: string;
-  _result: { addFields(fields: readonly FieldDef[]): void };
+  types?: TypeSource;
+  queryMode?: string;
+  callback?: unknown;
+  _rowMode?: string;
+  _result: ResultInternals;
+  _results: unknown;
   _accumulateRows?: unknown;
   _canceledDueToError: unknown;
   prepare(connection: WireConnection): void;
@@ -48,7 +81,9 @@ interface QueryInternals {
   handleError(error: unknown, connection: WireConnection): void;
 }
 
-const BaseQuery = pg.Query as unknown as new (config: unknown) => QueryInternals;
+const BaseQuery = pg.Query as unknown as new (text: string, values: unknown[]) => QueryInternals;
+const PgResult = (pg as unknown as { Result: new (rowMode: string | undefined, types: TypeSource | undefined) => ResultInternals }).Result;
+const pgTypes = pg.types as unknown as TypeSource;
 const prepareValue = (pg as unknown as { utils: { prepareValue: unknown } }).utils.prepareValue;
 
 /** A pg `Query` for a named statement that skips the Describe once `entry` knows the fields. */
@@ -58,8 +93,20 @@ export class NamedQuery extends BaseQuery {
   #described: FieldDef[] | undefined;
   #sentDescribe = false;
 
-  constructor(config: unknown, entry: StatementEntry) {
-    super(config);
+  constructor(config: NamedQueryConfig, entry: StatementEntry) {
+    // pg's Query copies an object config through its property descriptors (a slow path, once per
+    // query); given the text and values it does not, and the other fields it reads are set here.
+    super(config.text, config.values);
+    this.name = config.name ?? entry.name;
+    this.types = config.types;
+    this.queryMode = config.queryMode;
+    this.binary = config.binary;
+    this.rows = config.rows;
+    this.portal = config.portal ?? '';
+    this.callback = config.callback;
+    this._rowMode = config.rowMode;
+    this._result = new PgResult(config.rowMode, config.types);
+    this._results = this._result;
     this.#entry = entry;
   }
 
@@ -78,10 +125,24 @@ export class NamedQuery extends BaseQuery {
       this.handleError(error, connection);
       return;
     }
-    this._result.addFields(fields);
+    this.#useFields(fields);
     this._accumulateRows = true;
     connection.execute({ portal: this.portal });
     connection.sync();
+  }
+
+  /** `Result.addFields` without the empty row object it prebuilds for object rows (arrays need none). */
+  #useFields(fields: readonly FieldDef[]): void {
+    const result = this._result;
+    if (!result.rowAsArray) {
+      result.addFields(fields);
+      return;
+    }
+    const types = result._types ?? pgTypes;
+    const parsers = new Array<unknown>(fields.length);
+    for (let i = 0; i < fields.length; i++) parsers[i] = types.getTypeParser(fields[i]!.dataTypeID, fields[i]!.format || 'text');
+    result.fields = fields;
+    result._parsers = parsers;
   }
 
   override handleRowDescription(message: { fields: FieldDef[] }): void {
