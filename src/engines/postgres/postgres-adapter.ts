@@ -5,7 +5,6 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import pg from 'pg';
 import type { PoolConfig } from 'pg';
 import type { DriverAdapterHandle, EngineConnection } from '../engine-adapter.js';
 import type { ResolvedPostgresOptions } from './postgres-options.js';
@@ -13,6 +12,7 @@ import { postgresOptionsFromConnection, resolvePostgresOptions } from './postgre
 import type { StatementPolicy } from './postgres-statements.js';
 import { StatementCachingClient } from './postgres-statements.js';
 import { singleStatementFactory } from './postgres-single-statement.js';
+import { StatementPool } from './postgres-pool.js';
 
 /**
  * The adapter for `connection.url` (`postgresql://user:pass@host:5432/db?schema=…`), or for
@@ -33,7 +33,7 @@ export function poolConfig(connection: EngineConnection): PoolConfig {
 /**
  * The `@prisma/adapter-pg` factory for resolved options: over the user's pool when given (ended
  * only if `disposeExternalPool`), else over a pool of {@link StatementCachingClient}s that name
- * statements unless `statements.mode` is `'off'`.
+ * statements unless `statements.mode` is `'off'` (a {@link StatementPool}).
  */
 export function createPostgresDriverFactory(resolved: ResolvedPostgresOptions): SqlMigrationAwareDriverAdapterFactory {
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };
@@ -43,6 +43,6 @@ export function createPostgresDriverFactory(resolved: ResolvedPostgresOptions): 
   if (mode === 'off') return singleStatementFactory(new PrismaPg({ ...resolved.poolConfig, allowExitOnIdle: true }, options));
   const strataStatements: StatementPolicy = { max, mode, disabled: false, epoch: 0 };
   // PrismaPg re-creates a pool from `pool.options` after a dispose, so the client class survives reconnects.
-  const pool = new pg.Pool({ ...resolved.poolConfig, allowExitOnIdle: true, Client: StatementCachingClient, strataStatements } as PoolConfig);
+  const pool = new StatementPool({ ...resolved.poolConfig, allowExitOnIdle: true, Client: StatementCachingClient, strataStatements } as PoolConfig);
   return singleStatementFactory(new PrismaPg(pool, { ...options, disposeExternalPool: true }));
 }

@@ -25,6 +25,8 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { StatementEntry } from './postgres-named-query.js';
+import { NamedQuery } from './postgres-named-query.js';
 import { withoutZeroOffset } from './postgres-plan-shape.js';
 import { DEFAULT_STATEMENT_CACHE_SIZE } from './postgres-statement-defaults.js';
 
@@ -54,6 +56,9 @@ interface QueryConfigLike {
   submit?: unknown;
 }
 
+type NamedConfig = QueryConfigLike & { values: unknown[] };
+type Callback = (error: unknown, result?: pg.QueryResult) => void;
+
 type Invalidation = 'replan' | 'missing' | 'taken';
 
 /** Which invalidation `error` is, if any; every one of them is raised before the statement runs. */
@@ -73,8 +78,8 @@ export function statementName(text: string): string {
 /** A `pg.Client` that names and caches data statements under the pool's {@link StatementPolicy}. */
 export class StatementCachingClient extends pg.Client {
   readonly #policy: StatementPolicy;
-  /** text → name, least recently used first. */
-  readonly #cache = new Map<string, string>();
+  /** text → statement, least recently used first. */
+  readonly #cache = new Map<string, StatementEntry>();
   /** Names known to exist on the server that must be deallocated before the next statement. */
   #stale: string[] = [];
   /** The policy's epoch this connection's statements belong to. */
@@ -97,72 +102,93 @@ export class StatementCachingClient extends pg.Client {
     const text = typeof config === 'string' ? config : (config as QueryConfigLike | null)?.text;
     if (typeof text === 'string' && RESETS.test(text)) this.#clear();
     if (!this.#wants(config)) return plain();
-    const callback = typeof second === 'function' ? second : typeof third === 'function' ? third : undefined;
-    const run = this.#runNamed(config);
-    if (callback === undefined) return run as never;
-    run.then(
-      (result) => (callback as (e: unknown, r: unknown) => void)(null, result),
-      (error: unknown) => (callback as (e: unknown) => void)(error),
-    );
+    const callback = (typeof second === 'function' ? second : typeof third === 'function' ? third : undefined) as Callback | undefined;
+    const entry = this.#named(config);
+    if (callback === undefined) return this.#runNamed(config, entry) as never;
+    if (this.#stale.length > 0) {
+      this.#runNamed(config, entry).then((result) => callback(null, result), callback);
+      return undefined as never;
+    }
+    // pg-pool's query passes a callback: no promise of our own unless the statement must be recovered.
+    this.#submit(config, entry, (error, result) => {
+      if (error === null || error === undefined) return callback(null, result);
+      this.#recover(config, entry, error).then((again) => callback(null, again), callback);
+    });
     return undefined as never;
   }
 
-  #wants(config: unknown): config is QueryConfigLike & { values: unknown[] } {
+  #wants(config: unknown): config is NamedConfig {
     if (this.#policy.disabled || this.#policy.max <= 0 || config === null || typeof config !== 'object') return false;
     const c = config as QueryConfigLike;
     // Without values pg sends a simple query (which may hold several statements): left as it is.
     return typeof c.text === 'string' && c.name === undefined && c.submit === undefined && Array.isArray(c.values) && c.values.length > 0 && DATA_STATEMENT.test(c.text);
   }
 
-  async #runNamed(config: QueryConfigLike & { values: unknown[] }): Promise<pg.QueryResult> {
+  /** Shape and name `config` in place (adapter-pg builds a fresh config and values per statement, so no copy). */
+  #named(config: NamedConfig): StatementEntry {
     if (this.#epoch !== this.#policy.epoch) this.#retireAll();
     const shaped = withoutZeroOffset(config.text, config.values);
     if (shaped !== undefined) {
-      // adapter-pg builds a fresh config and values per statement: changed in place, no copy.
       config.text = shaped;
       config.values.pop();
     }
-    const name = this.#nameFor(config.text);
+    const entry = this.#entryFor(config.text);
+    config.name = entry.name;
+    return entry;
+  }
+
+  async #runNamed(config: NamedConfig, entry: StatementEntry): Promise<pg.QueryResult> {
     if (this.#stale.length > 0) await this.#deallocateStale();
-    // adapter-pg builds a fresh config per statement: naming it in place saves a copy per query.
-    config.name = name;
     try {
-      return await this.#send(config);
+      return await this.#send(config, entry);
     } catch (error) {
-      const kind = invalidationOf(error);
-      if (kind === undefined) throw error;
-      this.#forget(config.text, name, kind === 'replan');
-      if (kind === 'replan') {
-        this.#policy.epoch++;
-        this.#retireAll();
-      } else if (this.#policy.mode === 'auto') this.#policy.disabled = true;
-      // In a transaction block the error aborted the transaction: nothing may be re-run silently.
-      if (this.getTransactionStatus() !== 'I') throw error;
-      // Outside one, the failed statement never executed (Parse or Bind failed): run it again, once.
-      config.name = this.#policy.disabled ? undefined : this.#nameFor(config.text);
-      await this.#deallocateStale();
-      return this.#send(config);
+      return this.#recover(config, entry, error);
     }
   }
 
-  #send(config: QueryConfigLike): Promise<pg.QueryResult> {
-    return (super.query as (c: unknown) => Promise<pg.QueryResult>)(config);
+  /** After `config` failed with `error`: rethrow it, or recover from an invalidation and run `config` again, once. */
+  async #recover(config: NamedConfig, entry: StatementEntry, error: unknown): Promise<pg.QueryResult> {
+    const kind = invalidationOf(error);
+    if (kind === undefined) throw error;
+    this.#forget(config.text, entry.name, kind === 'replan');
+    if (kind === 'replan') {
+      this.#policy.epoch++;
+      this.#retireAll();
+    } else if (this.#policy.mode === 'auto') this.#policy.disabled = true;
+    // In a transaction block the error aborted the transaction: nothing may be re-run silently.
+    if (this.getTransactionStatus() !== 'I') throw error;
+    // Outside one, the failed statement never executed (Parse or Bind failed): run it again, once.
+    const again = this.#policy.disabled ? undefined : this.#entryFor(config.text);
+    config.name = again?.name;
+    await this.#deallocateStale();
+    return this.#send(config, again);
   }
 
-  #nameFor(text: string): string {
+  /** Submits `config` as a {@link NamedQuery} that reuses what `entry` knows. */
+  #submit(config: NamedConfig, entry: StatementEntry, callback: Callback): void {
+    (super.query as (q: unknown, callback: Callback) => void)(new NamedQuery(config, entry), callback);
+  }
+
+  /** Runs `config`; a named one as a {@link NamedQuery} that reuses what `entry` knows. */
+  #send(config: QueryConfigLike, entry: StatementEntry | undefined): Promise<pg.QueryResult> {
+    if (entry === undefined) return (super.query as (c: unknown) => Promise<pg.QueryResult>)(config);
+    return new Promise((resolve, reject) => this.#submit(config as NamedConfig, entry, (error, result) => (error === null || error === undefined ? resolve(result!) : reject(error))));
+  }
+
+  #entryFor(text: string): StatementEntry {
     const known = this.#cache.get(text);
     if (known !== undefined) {
       this.#cache.delete(text);
       this.#cache.set(text, known);
       return known;
     }
-    const name = statementName(text);
-    this.#cache.set(text, name);
+    const entry: StatementEntry = { name: statementName(text) };
+    this.#cache.set(text, entry);
     while (this.#cache.size > this.#policy.max) {
-      const [oldText, oldName] = this.#cache.entries().next().value as [string, string];
-      this.#forget(oldText, oldName, true);
+      const [oldText, old] = this.#cache.entries().next().value as [string, StatementEntry];
+      this.#forget(oldText, old.name, true);
     }
-    return name;
+    return entry;
   }
 
   /** Drop `text` from the cache; `onServer`: the server still holds `name` and must deallocate it. */
@@ -183,7 +209,7 @@ export class StatementCachingClient extends pg.Client {
   /** Every statement of this connection to be deallocated before its next one (the schema changed). */
   #retireAll(): void {
     const parsed = this.#parsed();
-    for (const name of this.#cache.values()) {
+    for (const { name } of this.#cache.values()) {
       if (parsed[name] !== undefined) this.#stale.push(name);
       delete parsed[name];
     }
@@ -193,7 +219,7 @@ export class StatementCachingClient extends pg.Client {
 
   #clear(): void {
     const parsed = this.#parsed();
-    for (const name of this.#cache.values()) delete parsed[name];
+    for (const { name } of this.#cache.values()) delete parsed[name];
     for (const name of this.#stale) delete parsed[name];
     this.#cache.clear();
     this.#stale = [];
