@@ -85,6 +85,11 @@ export interface EngineInitTemplate {
   configKeys: readonly string[];
   /** The local server `compose.yaml` starts (server engines). Absent: no compose.yaml, no README section. */
   devServer?: DevServer;
+  /**
+   * `.env.example` lines (commented out) for the engine's own remote form, e.g. a hosted libSQL
+   * database. Absent: an embedded engine's `.env.example` shows switching to PostgreSQL.
+   */
+  remoteEnvExample?: readonly string[];
 }
 
 /** What a `<engine>-database-adapter.ts` module exports for core code. */

@@ -97,11 +97,10 @@ function envExample(engine: Engine): string {
 DATABASE_URL="${server.url}"
 `;
   }
+  const { title, init } = engineDescriptor(engine);
+  const remote = init.remoteEnvExample ?? ['To use a server instead, set the engine and its URL:', 'STRATA_ENGINE=postgres', 'DATABASE_URL="postgresql://user:password@localhost:5432/app"'];
   return `# Copy to .env (which git ignores). The Strata CLI reads .env from the project root.
-# ${engineDescriptor(engine).title} needs no URL. To use a server instead, set the engine and its URL:
-# STRATA_ENGINE=postgres
-# DATABASE_URL="postgresql://user:password@localhost:5432/app"
-`;
+# ${title} needs no URL. ${remote.map((line) => `${line}\n`).join('# ')}`;
 }
 
 /** Lines `strata init` makes sure `.gitignore` has. */

@@ -34,6 +34,7 @@ export const libsqlEngine: EngineDescriptor<'libsql'> = {
       'the Strata CLI reads it) or LIBSQL_AUTH_TOKEN in the environment; the token is never printed.',
     ],
     configKeys: [],
+    remoteEnvExample: ['To use Turso or sqld instead of the local file (the token is masked in every output):', 'DATABASE_URL="libsql://<db>-<org>.turso.io?authToken=<token>"'],
   },
   load: {
     driverAdapter: () => import('./libsql-adapter.js'),

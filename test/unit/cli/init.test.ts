@@ -96,6 +96,18 @@ describe('strata init', () => {
     assert.ok(!existsSync(join(sqlite, 'compose.yaml')));
   });
 
+  test(".env.example of an embedded engine: libsql shows its own remote URL, the others switching to PostgreSQL", async () => {
+    const libsql = tempDir();
+    await init({ db: 'libsql' }, libsql);
+    const libsqlEnv = readFileSync(join(libsql, '.env.example'), 'utf8');
+    assert.match(libsqlEnv, /^# DATABASE_URL="libsql:\/\/<db>-<org>\.turso\.io\?authToken=<token>"$/m);
+    assert.doesNotMatch(libsqlEnv, /STRATA_ENGINE=postgres/);
+    const pglite = tempDir();
+    await init({}, pglite);
+    const pgliteEnv = readFileSync(join(pglite, '.env.example'), 'utf8');
+    assert.match(pgliteEnv, /^# PGlite needs no URL\. To use a server instead, set the engine and its URL:\n# STRATA_ENGINE=postgres\n# DATABASE_URL="postgresql:\/\/user:password@localhost:5432\/app"\n$/m);
+  });
+
   test('refuses a non-empty folder without --force (exit 2, hint names --force)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'notes.txt'), 'mine');
