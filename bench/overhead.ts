@@ -11,7 +11,8 @@
  *   Strata          the `db` from createDatabase(), tracing off: named prepared statements (the default)
  *   Strata unnamed  a second `db` with `preparedStatements: false` (what Strata did before)
  *   Strata+tracing  the first `db` with enablePrismaTracing() to a no-op span processor
- * Work: point reads (findUnique by id) and single-row inserts (create), sequential awaits.
+ * Work: point reads (findUnique by id), single-row inserts (create) and inserts the primary key refuses
+ * (create with an existing id: the unique violation P2002 an upsert-by-catch meets), sequential awaits.
  * Interleaved rounds: every round runs every contender on its slice, in a rotated order, so drift
  * (autovacuum, CPU frequency, cache warmth) hits all of them equally. One warm-up slice each first.
  *
@@ -22,7 +23,8 @@
  * (postgres-plan-shape.ts), after PostgreSQL's five custom plans; this row sizes what is left.
  * BENCH_NAMED_STATEMENTS=1 adds "Prisma+named": bare Prisma with adapter-pg's
  * `statementNameGenerator` (prepared statements named by a hash of their SQL), to size that option.
- * Sizes: BENCH_READS (default 20000), BENCH_INSERTS (default 5000), BENCH_ROUNDS (default 20).
+ * Sizes: BENCH_READS (default 20000), BENCH_INSERTS (default 5000), BENCH_REJECTS (default 2000: inserts the
+ * primary key refuses, P2002), BENCH_ROUNDS (default 20).
  * The database runs with `synchronous_commit = off`, so an insert's time is the client's and the
  * server's work, not the WAL flush (which would swamp every difference between contenders).
  */
@@ -46,6 +48,7 @@ import { rootSchema } from '../test/unit/generate/helpers.js';
 const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const READS = Number(process.env.BENCH_READS ?? 20_000);
 const INSERTS = Number(process.env.BENCH_INSERTS ?? 5_000);
+const REJECTS = Number(process.env.BENCH_REJECTS ?? 2_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const SEED_ROWS = 10_000;
 const NAMED = process.env.BENCH_NAMED_STATEMENTS === '1';
@@ -68,7 +71,7 @@ interface Item {
 interface ItemClient {
   item: {
     findUnique(args: { where: { id: number } }): Promise<Item | null>;
-    create(args: { data: { name: string; n: number } }): Promise<Item>;
+    create(args: { data: { id?: number; name: string; n: number } }): Promise<Item>;
   };
   $disconnect(): Promise<void>;
 }
@@ -79,6 +82,8 @@ interface Contender {
   name: string;
   read(id: number): Promise<unknown>;
   insert(i: number): Promise<unknown>;
+  /** An insert the primary key refuses (unique violation, Prisma's P2002). */
+  reject(i: number): Promise<unknown>;
   before?(): void;
   after?(): void;
 }
@@ -107,6 +112,18 @@ async function slice(op: (i: number) => Promise<unknown>, count: number, offset:
   const started = performance.now();
   for (let i = 0; i < count; i++) await op(offset + i);
   return performance.now() - started;
+}
+
+/** Resolves when `promise` rejects; a refused insert that succeeds is a broken bench. */
+async function refused(promise: Promise<unknown>): Promise<void> {
+  let ok = false;
+  try {
+    await promise;
+    ok = true;
+  } catch {
+    return;
+  }
+  if (ok) throw new Error('an insert of an existing id succeeded');
 }
 
 function median(values: number[]): number {
@@ -179,21 +196,23 @@ async function main(): Promise<void> {
         name: 'raw pg',
         read: (i) => pool.query('SELECT "id", "name", "n" FROM "Item" WHERE "id" = $1 LIMIT 1', [id(i)]),
         insert: (i) => pool.query('INSERT INTO "Item" ("name", "n") VALUES ($1, $2) RETURNING "id", "name", "n"', [`raw ${i}`, i]),
+        reject: (i) => refused(pool.query('INSERT INTO "Item" ("id", "name", "n") VALUES ($1, $2, $3) RETURNING "id", "name", "n"', [id(i), `raw ${i}`, i])),
       },
-      { name: 'bare Prisma', read: (i) => bareClient.item.findUnique({ where: { id: id(i) } }), insert: (i) => bareClient.item.create({ data: { name: `bare ${i}`, n: i } }) },
-      { name: 'bare Prisma A/A', read: (i) => controlClient.item.findUnique({ where: { id: id(i) } }), insert: (i) => controlClient.item.create({ data: { name: `aa ${i}`, n: i } }) },
+      { name: 'bare Prisma', read: (i) => bareClient.item.findUnique({ where: { id: id(i) } }), insert: (i) => bareClient.item.create({ data: { name: `bare ${i}`, n: i } }) , reject: (i) => refused(bareClient.item.create({ data: { id: id(i), name: `bare ${i}`, n: i } })) },
+      { name: 'bare Prisma A/A', read: (i) => controlClient.item.findUnique({ where: { id: id(i) } }), insert: (i) => controlClient.item.create({ data: { name: `aa ${i}`, n: i } }) , reject: (i) => refused(controlClient.item.create({ data: { id: id(i), name: `aa ${i}`, n: i } })) },
       ...(namedClient === undefined
         ? []
-        : [{ name: 'Prisma+named', read: (i: number) => namedClient.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => namedClient.item.create({ data: { name: `named ${i}`, n: i } }) }]),
-      { name: 'Strata', read: (i) => db.item.findUnique({ where: { id: id(i) } }), insert: (i) => db.item.create({ data: { name: `strata ${i}`, n: i } }) },
+        : [{ name: 'Prisma+named', read: (i: number) => namedClient.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => namedClient.item.create({ data: { name: `named ${i}`, n: i } }), reject: (i: number) => refused(namedClient.item.create({ data: { id: id(i), name: `named ${i}`, n: i } })) }]),
+      { name: 'Strata', read: (i) => db.item.findUnique({ where: { id: id(i) } }), insert: (i) => db.item.create({ data: { name: `strata ${i}`, n: i } }) , reject: (i) => refused(db.item.create({ data: { id: id(i), name: `strata ${i}`, n: i } })) },
       ...(generic === undefined
         ? []
-        : [{ name: 'Strata generic', read: (i: number) => generic.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => generic.item.create({ data: { name: `generic ${i}`, n: i } }) }]),
-      { name: 'Strata unnamed', read: (i) => unnamed.item.findUnique({ where: { id: id(i) } }), insert: (i) => unnamed.item.create({ data: { name: `unnamed ${i}`, n: i } }) },
+        : [{ name: 'Strata generic', read: (i: number) => generic.item.findUnique({ where: { id: id(i) } }), insert: (i: number) => generic.item.create({ data: { name: `generic ${i}`, n: i } }), reject: (i: number) => refused(generic.item.create({ data: { id: id(i), name: `generic ${i}`, n: i } })) }]),
+      { name: 'Strata unnamed', read: (i) => unnamed.item.findUnique({ where: { id: id(i) } }), insert: (i) => unnamed.item.create({ data: { name: `unnamed ${i}`, n: i } }) , reject: (i) => refused(unnamed.item.create({ data: { id: id(i), name: `unnamed ${i}`, n: i } })) },
       {
         name: 'Strata+tracing',
         read: (i) => db.item.findUnique({ where: { id: id(i) } }),
         insert: (i) => db.item.create({ data: { name: `traced ${i}`, n: i } }),
+        reject: (i) => refused(db.item.create({ data: { id: id(i), name: `traced ${i}`, n: i } })),
         before: () => enablePrismaTracing({ tracerProvider: provider }),
         after: () => disablePrismaTracing(),
       },
@@ -201,13 +220,16 @@ async function main(): Promise<void> {
     const labels = contenders.map((c) => c.name);
     const readMs = new Map(labels.map((n) => [n, [] as number[]]));
     const insertMs = new Map(labels.map((n) => [n, [] as number[]]));
+    const rejectMs = new Map(labels.map((n) => [n, [] as number[]]));
     const readSlice = Math.floor(READS / ROUNDS);
     const insertSlice = Math.floor(INSERTS / ROUNDS);
+    const rejectSlice = Math.floor(REJECTS / ROUNDS);
 
     for (const c of contenders) {
       c.before?.();
       await slice((i) => c.read(i), 500, 0);
       await slice((i) => c.insert(i), 100, 0);
+      await slice((i) => c.reject(i), 20, 0);
       c.after?.();
     }
     for (let round = 0; round < ROUNDS; round++) {
@@ -216,12 +238,14 @@ async function main(): Promise<void> {
         c.before?.();
         readMs.get(c.name)!.push(await slice((i) => c.read(i), readSlice, round * readSlice));
         insertMs.get(c.name)!.push(await slice((i) => c.insert(i), insertSlice, round * insertSlice));
+        rejectMs.get(c.name)!.push(await slice((i) => c.reject(i), rejectSlice, round * rejectSlice));
         c.after?.();
       }
     }
     console.log(`PostgreSQL ${(await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v}, Node ${process.version}, database ${name}`);
     table('Point reads: findUnique({ where: { id } })', labels, readMs, readSlice * ROUNDS);
     table('Single-row inserts: create({ data })', labels, insertMs, insertSlice * ROUNDS);
+    table('Refused inserts: create({ data: { id } }) of an existing id (unique violation, P2002)', labels, rejectMs, rejectSlice * ROUNDS);
   } finally {
     disablePrismaTracing();
     await bare?.$disconnect();

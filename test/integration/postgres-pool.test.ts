@@ -1,6 +1,6 @@
 // StatementPool (postgres-pool.ts): a query on an idle connection skips pg-pool's connect() detour,
-// and the pool's bookkeeping stays pg-pool's own — events, waiting queries, errors, lost
-// connections — against a throwaway database.
+// and the pool's bookkeeping stays pg-pool's own — events, waiting queries, lost connections —
+// except that a statement's error keeps its connection; against a throwaway database.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
@@ -62,13 +62,50 @@ describe('postgres: StatementPool', () => {
     }
   });
 
-  test('a failed query rejects with the server error and, as in pg.Pool, its connection is closed; the next query opens one', async () => {
+  test("a statement's error rejects the query and keeps the connection with its prepared statements (pg.Pool closes it)", async () => {
     const { pool, query } = open(database.url, 1);
     try {
-      await query({ text: 'SELECT $1::int AS v', values: [1] });
+      await query({ text: 'CREATE TABLE IF NOT EXISTS pool_keep (id int PRIMARY KEY)', values: [] });
+      await query({ text: 'INSERT INTO pool_keep (id) SELECT $1::int ON CONFLICT DO NOTHING', values: [1] });
+      const pid = ((await query({ text: 'SELECT pg_backend_pid() AS pid, $1::int AS v', values: [1] })).rows[0] as { pid: number }).pid;
       await assert.rejects(query({ text: 'SELECT $1::int / 0 AS v', values: [1] }), (error: { code?: string }) => error.code === '22012');
-      assert.equal(pool.totalCount, 0, 'pg.Pool#query releases a failed client with the error, which closes it');
-      assert.deepEqual((await query({ text: 'SELECT $1::int AS v', values: [2] })).rows, [{ v: 2 }]);
+      await assert.rejects(query({ text: 'INSERT INTO pool_keep (id) VALUES ($1)', values: [1] }), (error: { code?: string }) => error.code === '23505');
+      assert.equal(pool.totalCount, 1, 'the connection stays in the pool');
+      const after = (await query({ text: 'SELECT pg_backend_pid() AS pid, count(*)::int AS statements FROM pg_prepared_statements WHERE $1::int = 1', values: [1] })).rows[0] as { pid: number; statements: number };
+      assert.equal(after.pid, pid, 'the same session serves the next query');
+      assert.ok(after.statements >= 3, `the session still holds its named statements (${after.statements})`);
+    } finally {
+      await query({ text: 'DROP TABLE IF EXISTS pool_keep', values: [] }).catch(() => undefined);
+      await pool.end();
+    }
+  });
+
+  test('a query that had to wait for the connection keeps it after its error too; the waiting queries succeed', async () => {
+    const { pool, query } = open(database.url, 1);
+    try {
+      await query({ text: 'SELECT $1::int AS v', values: [0] });
+      const pid = ((await query({ text: 'SELECT pg_backend_pid() AS pid, $1::int AS v', values: [1] })).rows[0] as { pid: number }).pid;
+      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => query({ text: i % 2 ? 'SELECT $1::int / 0 AS v' : 'SELECT $1::int AS v, pg_backend_pid() AS pid', values: [i] })));
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected'],
+      );
+      for (const o of outcomes) if (o.status === 'fulfilled') assert.equal((o.value.rows[0] as { pid: number }).pid, pid);
+      assert.equal(pool.totalCount, 1);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test('an error inside a transaction a query left open closes the connection, as pg.Pool does', async () => {
+    const { pool, query } = open(database.url, 1);
+    try {
+      const pid = ((await query({ text: 'SELECT pg_backend_pid() AS pid, $1::int AS v', values: [1] })).rows[0] as { pid: number }).pid;
+      await query({ text: 'BEGIN' } as pg.QueryConfig);
+      await assert.rejects(query({ text: 'SELECT $1::int / 0 AS v', values: [1] }), (error: { code?: string }) => error.code === '22012');
+      assert.equal(pool.totalCount, 0, 'an aborted transaction is not handed to the next query');
+      const again = ((await query({ text: 'SELECT pg_backend_pid() AS pid, $1::int AS v', values: [1] })).rows[0] as { pid: number }).pid;
+      assert.notEqual(again, pid);
     } finally {
       await pool.end();
     }

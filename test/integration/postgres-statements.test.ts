@@ -90,6 +90,26 @@ describe('postgres: named prepared statements', () => {
     }
   });
 
+  test('a unique violation (P2002) reaches the app and the session keeps its statements, after a reconnect and unnamed too', async () => {
+    for (const preparedStatements of [true, false]) {
+      const { prisma, close } = await open('connection_limit=1', { preparedStatements });
+      try {
+        const pid = async (): Promise<number> => (await prisma.$queryRawUnsafe<Array<{ pid: number }>>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+        for (let round = 0; round < 2; round++) {
+          if (round === 1) await prisma.$disconnect();
+          assert.equal((await prisma.item.findUnique({ where: { id: 1 } }))?.name, 'item 1');
+          const session = await pid();
+          const before = await prepared(prisma);
+          await assert.rejects(prisma.item.create({ data: { id: 1, name: 'again' } }), (error: { code?: string }) => error.code === 'P2002');
+          assert.equal(await pid(), session, `preparedStatements ${preparedStatements}, round ${round}: the same session`);
+          assert.deepEqual((await prepared(prisma)).filter((name) => before.includes(name)), before, 'its statements are still there');
+        }
+      } finally {
+        await close();
+      }
+    }
+  });
+
   test('a cached statement survives ALTER TABLE … ADD COLUMN, DROP/CREATE of the table and a column type change', async () => {
     const { prisma, close } = await open();
     try {

@@ -32,17 +32,26 @@ export function poolConfig(connection: EngineConnection): PoolConfig {
 
 /**
  * The `@prisma/adapter-pg` factory for resolved options: over the user's pool when given (ended
- * only if `disposeExternalPool`), else over a pool of {@link StatementCachingClient}s that name
- * statements unless `statements.mode` is `'off'` (a {@link StatementPool}).
+ * only if `disposeExternalPool`), else over a {@link StatementPool} (a statement's error keeps its
+ * connection) of {@link StatementCachingClient}s that name statements unless `statements.mode` is
+ * `'off'`. Each `connect()` gets a pool of its own, ended by that connection's dispose: PrismaPg
+ * would re-create a plain `pg.Pool` after a `$disconnect()`.
  */
 export function createPostgresDriverFactory(resolved: ResolvedPostgresOptions): SqlMigrationAwareDriverAdapterFactory {
   const options = resolved.schema === undefined ? {} : { schema: resolved.schema };
   if (resolved.pool !== undefined) return singleStatementFactory(new PrismaPg(resolved.pool, { ...options, disposeExternalPool: resolved.disposeExternalPool }));
   // Idle connections must not keep a finished script alive (pg's default idle timeout is 10 s).
   const { mode, max } = resolved.statements;
-  if (mode === 'off') return singleStatementFactory(new PrismaPg({ ...resolved.poolConfig, allowExitOnIdle: true }, options));
-  const strataStatements: StatementPolicy = { max, mode, disabled: false, epoch: 0 };
-  // PrismaPg re-creates a pool from `pool.options` after a dispose, so the client class survives reconnects.
-  const pool = new StatementPool({ ...resolved.poolConfig, allowExitOnIdle: true, Client: StatementCachingClient, strataStatements } as PoolConfig);
-  return singleStatementFactory(new PrismaPg(pool, { ...options, disposeExternalPool: true }));
+  const poolOptions: PoolConfig =
+    mode === 'off'
+      ? { ...resolved.poolConfig, allowExitOnIdle: true }
+      : ({ ...resolved.poolConfig, allowExitOnIdle: true, Client: StatementCachingClient, strataStatements: { max, mode, disabled: false, epoch: 0 } satisfies StatementPolicy } as PoolConfig);
+  const make = (): PrismaPg => new PrismaPg(new StatementPool(poolOptions), { ...options, disposeExternalPool: true });
+  const factory = make();
+  return singleStatementFactory({
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => make().connect(),
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  });
 }
