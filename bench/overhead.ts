@@ -23,7 +23,7 @@
  * (postgres-plan-shape.ts), after PostgreSQL's five custom plans; this row sizes what is left.
  * BENCH_NAMED_STATEMENTS=1 adds "Prisma+named": bare Prisma with adapter-pg's
  * `statementNameGenerator` (prepared statements named by a hash of their SQL), to size that option.
- * Sizes: BENCH_READS (default 20000), BENCH_INSERTS (default 5000), BENCH_REJECTS (default 2000: inserts the
+ * Sizes: BENCH_READS (default 20000), BENCH_INSERTS (default 5000), BENCH_REJECTS (default 1000: inserts the
  * primary key refuses, P2002), BENCH_ROUNDS (default 20).
  * The database runs with `synchronous_commit = off`, so an insert's time is the client's and the
  * server's work, not the WAL flush (which would swamp every difference between contenders).
@@ -48,7 +48,7 @@ import { rootSchema } from '../test/unit/generate/helpers.js';
 const SERVER = process.env.STRATA_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const READS = Number(process.env.BENCH_READS ?? 20_000);
 const INSERTS = Number(process.env.BENCH_INSERTS ?? 5_000);
-const REJECTS = Number(process.env.BENCH_REJECTS ?? 2_000);
+const REJECTS = Number(process.env.BENCH_REJECTS ?? 1_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const SEED_ROWS = 10_000;
 const NAMED = process.env.BENCH_NAMED_STATEMENTS === '1';
