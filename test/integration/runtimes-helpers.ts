@@ -57,8 +57,9 @@ export function packStrata(dir: string): string {
  * Stand in for `deno install` / `bun install` of the scaffolded package.json (Strata is not on
  * the registry under this name yet): the packed Strata unpacked into `node_modules/strata` (a
  * real folder, so Deno treats it as an npm package and reads its `.d.ts` files), its own
- * dependencies from the repo, plus the packages the generated code imports by name and
- * `@types/node`, as direct dependencies, which is all `deno install` links at the top.
+ * dependencies from the repo, plus the package the generated code imports by name besides Strata
+ * (zod; not @prisma/client: the client imports Prisma's runtime from `strata-db/prisma-runtime`)
+ * and `@types/node`, as direct dependencies, which is all `deno install` links at the top.
  */
 export function installDependencies(app: string, tarball: string): void {
   const strata = join(app, 'node_modules', 'strata-db');
@@ -66,9 +67,7 @@ export function installDependencies(app: string, tarball: string): void {
   const unpacked = spawnSync('tar', ['-xzf', tarball, '-C', strata, '--strip-components=1'], { encoding: 'utf8' });
   if (unpacked.status !== 0) throw new Error(`tar failed: ${unpacked.stderr}`);
   symlinkSync(join(REPO, 'node_modules'), join(strata, 'node_modules'), 'dir');
-  mkdirSync(join(app, 'node_modules', '@prisma'), { recursive: true });
   mkdirSync(join(app, 'node_modules', '.bin'), { recursive: true });
-  symlinkSync(join(REPO, 'node_modules', '@prisma', 'client'), join(app, 'node_modules', '@prisma', 'client'), 'dir');
   symlinkSync(join(REPO, 'node_modules', 'zod'), join(app, 'node_modules', 'zod'), 'dir');
   mkdirSync(join(app, 'node_modules', '@types'));
   symlinkSync(join(REPO, 'node_modules', '@types', 'node'), join(app, 'node_modules', '@types', 'node'), 'dir');
