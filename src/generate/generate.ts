@@ -70,11 +70,12 @@ export async function generateFromComposed(config: ResolvedConfig, options: Gene
   const files = await readComposedSchema(config.composedDir);
   const importExtension = importExtensionFor(config.runtime);
   const dbModule = renderDbModule({ root: config.root, output, tenancy: config.tenancy !== undefined, importExtension });
+  const clientRuntime = prismaRuntime();
   const hash = hashParts([
     `format ${GENERATE_FORMAT}`,
     `strata ${strataVersion()}`,
     `client-generator-ts ${clientGeneratorVersion()}`,
-    `@prisma/client ${prismaRuntime().version} from ${prismaRuntime().base}`,
+    `@prisma/client ${clientRuntime.version} from ${clientRuntime.base}`,
     `zod-prisma-types ${zodPrismaTypesVersion()}`,
     `zod ${installedVersion('zod')}`,
     JSON.stringify(clientSettings(config.runtime)),

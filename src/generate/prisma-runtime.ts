@@ -28,13 +28,19 @@ export interface PrismaRuntime {
 
 const require = createRequire(import.meta.url);
 
-/** The vendored runtime beside this module in dist, else @prisma/client (from the sources). */
+let found: PrismaRuntime | undefined;
+
+/**
+ * The vendored runtime beside this module in dist, else @prisma/client (from the sources). Fixed
+ * for the process (it depends only on where this module is), so it is looked up once.
+ */
 export function prismaRuntime(): PrismaRuntime {
+  if (found !== undefined) return found;
   const vendored = fileURLToPath(new URL('../vendor/prisma-client/package.json', import.meta.url));
-  if (existsSync(vendored)) {
-    return { base: VENDORED_RUNTIME_BASE, version: (JSON.parse(readFileSync(vendored, 'utf8')) as { version: string }).version };
-  }
-  return { base: PRISMA_RUNTIME_BASE, version: (require('@prisma/client/package.json') as { version: string }).version };
+  found = existsSync(vendored)
+    ? { base: VENDORED_RUNTIME_BASE, version: (JSON.parse(readFileSync(vendored, 'utf8')) as { version: string }).version }
+    : { base: PRISMA_RUNTIME_BASE, version: (require('@prisma/client/package.json') as { version: string }).version };
+  return found;
 }
 
 const PRISMA_RUNTIME_IMPORT = /(["'])@prisma\/client\/runtime\//g;
